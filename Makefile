@@ -1,0 +1,63 @@
+# Operation Alliance results site. `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+MANAGE := $(PYTHON) manage.py
+LOCAL_PG_PORT ?= 54329
+export LOCAL_PG_PORT
+
+# No DATABASE_URL means "use the project-local PostgreSQL", started on demand.
+ifeq ($(strip $(DATABASE_URL)),)
+export DATABASE_URL := postgres://alliance@127.0.0.1:$(LOCAL_PG_PORT)/alliance
+DB_TARGET := localdb
+endif
+
+.PHONY: help install localdb db demo run test check lint format stop browser clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+.env:
+	cp .env.example .env
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+install: .env $(VENV)/.installed ## Create the virtual environment with the locked versions
+
+localdb:
+	@scripts/localdb.sh start
+
+db: install $(DB_TARGET) ## Start PostgreSQL if needed and apply migrations
+	$(MANAGE) migrate --no-input
+
+demo: db ## Load the 2022 demo year (running it twice changes nothing)
+	$(MANAGE) load_demo
+
+run: demo ## Serve the site with demo data on http://127.0.0.1:8000/
+	$(MANAGE) runserver 127.0.0.1:8000
+
+browser: ## Make sure Debian's Chromium is installed for the browser tests
+	@scripts/ensure-chromium.sh
+
+check: install ## Lint, format check and migrations check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+test: install browser $(DB_TARGET) check ## Every test: unit, database and browser
+	$(VENV)/bin/pytest
+
+format: install ## Fix lint and formatting where ruff can
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+stop: ## Stop the project-local PostgreSQL
+	@scripts/localdb.sh stop
+
+clean: stop ## Remove the virtual environment, local database and collected static files
+	rm -rf $(VENV) .local staticfiles

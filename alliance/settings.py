@@ -1,0 +1,146 @@
+"""Settings for the Operation Alliance results site.
+
+One module for every environment: each knob comes from the environment (or a `.env` file
+beside manage.py) with a default that is safe for development. `.env.example` lists them all.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# Real environment variables win over the file, so CI and containers need no .env.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Off unless asked for: a forgotten variable must never expose debug pages in production.
+DEBUG = env.bool("DEBUG", default=False)
+
+# Development gets a throwaway key; anything running with DEBUG off must bring its own.
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Canonical address of the public site, used for permalinks and citations; without it,
+# links are built from the request's own host.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    # Lets whitenoise serve static files under runserver too, exactly as in production.
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "stats",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Straight after SecurityMiddleware, so static files skip everything else.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "alliance.urls"
+WSGI_APPLICATION = "alliance.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "stats.context_processors.force",
+            ],
+        },
+    },
+]
+
+# Without DATABASE_URL the project-local PostgreSQL that `make run` starts is used.
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL",
+        default="postgres://alliance@127.0.0.1:54329/alliance",
+    )
+}
+# Reuse connections between requests, but check them first so a database restart heals itself.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Never let a request hang on a database that has gone away.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+    "DATABASE_CONNECT_TIMEOUT", default=3
+)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# UK English and UK time: "1 April 2023", published times in Europe/London, stored in UTC.
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed, content-hashed names: safe to cache for ever. Tests and development use
+    # plain storage so they need no collectstatic step.
+    "staticfiles": {
+        "BACKEND": env.str(
+            "STATICFILES_STORAGE",
+            default="whitenoise.storage.CompressedManifestStaticFilesStorage",
+        )
+    },
+}
+
+# The admin's address; moving it off /admin/ turns away most drive-by password guessing.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# Who publishes, and where residents report crime: data for one force, never code.
+FORCE_NAME = env.str("FORCE_NAME", default="Cumbria Constabulary")
+OPERATION_NAME = env.str("OPERATION_NAME", default="Operation Alliance")
+FORCE_WEBSITE_URL = env.str("FORCE_WEBSITE_URL", default="https://www.cumbria.police.uk/")
+REPORT_ONLINE_URL = env.str("REPORT_ONLINE_URL", default="https://www.cumbria.police.uk/ro/report/")
+REPORT_PHONE = env.str("REPORT_PHONE", default="101")
+CRIMESTOPPERS_PHONE = env.str("CRIMESTOPPERS_PHONE", default="0800 555 111")
+CRIMESTOPPERS_URL = env.str(
+    "CRIMESTOPPERS_URL", default="https://crimestoppers-uk.org/give-information"
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,16 @@
+from django.conf import settings
+
+
+def force(request):
+    """Who publishes the site and where to report crime: configuration, shown on every page."""
+    return {
+        "force_name": settings.FORCE_NAME,
+        "operation_name": settings.OPERATION_NAME,
+        "force_website_url": settings.FORCE_WEBSITE_URL,
+        "report": {
+            "online_url": settings.REPORT_ONLINE_URL,
+            "phone": settings.REPORT_PHONE,
+            "crimestoppers_phone": settings.CRIMESTOPPERS_PHONE,
+            "crimestoppers_url": settings.CRIMESTOPPERS_URL,
+        },
+    }

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stats"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("years/", views.year_list, name="year_list"),
+    path("years/<slug:slug>/", views.year_detail, name="year"),
+]
