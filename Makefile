@@ -14,7 +14,7 @@ export DATABASE_URL := postgres://alliance@127.0.0.1:$(LOCAL_PG_PORT)/alliance
 DB_TARGET := localdb
 endif
 
-.PHONY: help install localdb db demo run test check lint format stop browser clean
+.PHONY: help install lock localdb db demo run test check format stop browser clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,13 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 install: .env $(VENV)/.installed ## Create the virtual environment with the locked versions
+
+lock: ## Re-record exact versions in requirements.lock after changing pyproject.toml
+	rm -rf .lock-venv && python3 -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	( echo "# Exact versions make installs. Regenerate with: make lock"; \
+	  .lock-venv/bin/pip freeze --exclude-editable ) > requirements.lock
+	rm -rf .lock-venv *.egg-info
 
 localdb:
 	@scripts/localdb.sh start

@@ -1,0 +1,50 @@
+"""Small builders for test data: each makes a valid record and takes overrides."""
+
+import datetime
+from decimal import Decimal
+from itertools import count
+
+from django.utils import timezone
+
+from stats.enums import Unit, YearState
+from stats.models import Figure, Measure, Quote, Year
+
+_serial = count(1)
+
+
+def make_measure(**fields):
+    n = next(_serial)
+    defaults = {
+        "name": f"Measure {n}",
+        "slug": f"measure-{n}",
+        "unit": Unit.COUNT,
+        "display_order": n,
+    }
+    return Measure.objects.create(**{**defaults, **fields})
+
+
+def make_year(label="2022", **fields):
+    start = int(label[:4])
+    defaults = {
+        "slug": label.replace("/", "-"),
+        "title": f"Results {label}",
+        "introduction": f"What the operation achieved in {label}.",
+        "period_start": datetime.date(start, 1, 1),
+        "period_end": datetime.date(start, 12, 31),
+        "state": YearState.PUBLISHED,
+        "published_at": timezone.now() - datetime.timedelta(days=1),
+    }
+    return Year.objects.create(label=label, **{**defaults, **fields})
+
+
+def make_figure(year, measure, value, **fields):
+    return Figure.objects.create(year=year, measure=measure, value=Decimal(value), **fields)
+
+
+def make_quote(year, **fields):
+    defaults = {
+        "speaker_name": "Ian Hussey",
+        "speaker_role": "Detective Superintendent",
+        "text": "Words.",
+    }
+    return Quote.objects.create(year=year, **{**defaults, **fields})
