@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "simple_history",  # every change to every record, readable in the admin
+    "concurrency",  # optimistic locking: no silent overwrite when two people edit a year
+    "axes",  # throttles password guessing
     "stats",
 ]
 
@@ -53,8 +56,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change in the history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into a plain "locked" response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "alliance.urls"
@@ -93,6 +100,24 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out user or address is refused before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins are throttled per user name and, separately, per address.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+
+# Staff sessions end after this many seconds without a request, and when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -126,6 +151,12 @@ STORAGES = {
 
 # The admin's address; moving it off /admin/ turns away most drive-by password guessing.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# Publishing. With more than one publisher, the person who publishes a year must not be the
+# last person who edited it (a second pair of eyes); turn off for a one-person press office.
+PUBLISH_NEEDS_SECOND_PERSON = env.bool("PUBLISH_NEEDS_SECOND_PERSON", default=True)
+# How long a shared embargo preview link works unless revoked sooner.
+PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
 
 # Who publishes, and where residents report crime: data for one force, never code.
 FORCE_NAME = env.str("FORCE_NAME", default="Cumbria Constabulary")

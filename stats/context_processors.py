@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from .models import NextRelease
+
 
 def force(request):
     """Who publishes the site and where to report crime: configuration, shown on every page."""
@@ -7,6 +9,8 @@ def force(request):
         "force_name": settings.FORCE_NAME,
         "operation_name": settings.OPERATION_NAME,
         "force_website_url": settings.FORCE_WEBSITE_URL,
+        # Lazy: a page that does not show it runs no query for it.
+        "next_release": NextRelease.objects.upcoming().first,
         "report": {
             "online_url": settings.REPORT_ONLINE_URL,
             "phone": settings.REPORT_PHONE,

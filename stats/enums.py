@@ -5,6 +5,7 @@ from django.db import models
 
 class YearState(models.TextChoices):
     DRAFT = "draft", "Draft"
+    READY = "ready", "Ready for review"
     PUBLISHED = "published", "Published"
 
 

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 from itertools import count
 
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from stats.enums import Unit, YearState
@@ -48,3 +49,29 @@ def make_quote(year, **fields):
         "text": "Words.",
     }
     return Quote.objects.create(year=year, **{**defaults, **fields})
+
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username, group=None, **fields):
+    user = User.objects.create_user(
+        username, f"{username}@example.org", PASSWORD, is_staff=True, **fields
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_publishable_year(label="2023", **fields):
+    """A draft with everything publishing needs: intro, the headline figures, a quote."""
+    year = make_year(label, state=YearState.DRAFT, published_at=None, **fields)
+    for measure in Measure.objects.filter(is_headline=True, is_active=True, parent__isnull=True):
+        make_figure(
+            year,
+            measure,
+            "100",
+            comparison="compared with 2020" if measure.unit == Unit.PERCENT_CHANGE else "",
+        )
+    make_quote(year)
+    return year

@@ -153,13 +153,14 @@ class TestPublication:
         make_year("2023", state=YearState.DRAFT, published_at=None)
         assert Year.objects.latest_published() == latest
 
-    def test_last_updated_shows_only_after_an_edit_on_a_later_day(self):
+    def test_last_updated_moves_with_a_public_change_note_not_with_any_save(self):
         moment = datetime.datetime(2023, 1, 9, 10, 0, tzinfo=LONDON)
-        with time_machine.travel(moment, tick=False):
-            year = make_year(published_at=moment)
-        assert not year.updated_since_publication
-        with time_machine.travel(moment + datetime.timedelta(days=3), tick=False):
-            year.save()
+        year = make_year(published_at=moment)
+        year.save()  # an edit with no change note tells the public nothing
+        assert year.last_updated == moment and not year.updated_since_publication
+        year.change_notes.create(
+            text="Corrected a figure.", made_at=moment + datetime.timedelta(days=3)
+        )
         assert year.updated_since_publication
         assert year.last_updated.date() == datetime.date(2023, 1, 12)
 

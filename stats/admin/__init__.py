@@ -1,0 +1,3 @@
+"""The press office's admin, one module per screen."""
+
+from . import others, years  # noqa: F401 - importing registers the admin classes

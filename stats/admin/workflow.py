@@ -1,0 +1,224 @@
+"""The year's workflow buttons: preview, mark ready, publish or schedule, unpublish, share an
+embargoed preview, start next year, revision history and restoring deleted drafts."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .. import publishing
+from ..models import PreviewLink, Year
+from ..revisions import changes_to_year
+from ..views import render_year
+from . import restore
+
+PUBLISH_PERMISSION = "stats.publish_year"
+
+
+class PublishForm(forms.Form):
+    publish_at = forms.SplitDateTimeField(
+        label="Publication time (UK time)",
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text="Leave empty to publish now. A later time keeps the year hidden until then.",
+    )
+    change_note = forms.CharField(
+        label="Public change note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when the year has been published before: what changed and why.",
+    )
+
+
+class YearWorkflowMixin:
+    def get_urls(self):
+        def view(function, name):
+            return path(
+                f"<path:object_id>/{name}/",
+                self.admin_site.admin_view(function),
+                name=f"stats_year_{name.replace('-', '_')}",
+            )
+
+        return [
+            path(
+                "deleted/", self.admin_site.admin_view(self.deleted_view), name="stats_year_deleted"
+            ),
+            path(
+                "deleted/<int:year_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="stats_year_restore",
+            ),
+            view(self.preview_view, "preview"),
+            view(self.publish_view, "publish"),
+            view(self.unpublish_view, "unpublish"),
+            view(self.ready_view, "ready"),
+            view(self.share_view, "share"),
+            view(self.start_next_view, "start-next"),
+            *super().get_urls(),
+        ]
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def _year(self, request, object_id, *, permission="change"):
+        year = get_object_or_404(Year, pk=object_id) if str(object_id).isdigit() else None
+        if year is None:
+            raise Http404
+        allowed = {
+            "view": self.has_view_permission,
+            "change": self.has_change_permission,
+            "publish": lambda r, o: r.user.has_perm(PUBLISH_PERMISSION),
+        }[permission](request, year)
+        if not allowed:
+            raise PermissionDenied
+        return year
+
+    def _back(self, year):
+        return redirect(reverse("admin:stats_year_change", args=[year.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_publish": request.user.has_perm(PUBLISH_PERMISSION),
+        }
+        if str(object_id).isdigit():
+            year = Year.objects.filter(pk=object_id).first()
+            if year is not None:
+                extra_context["preview_links"] = year.preview_links.prefetch_related("uses")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- views ---------------------------------------------------------------------------
+
+    @method_decorator(never_cache)
+    def preview_view(self, request, object_id):
+        """The year exactly as the public will see it, marked as a preview and never indexed."""
+        return render_year(
+            request, self._year(request, object_id, permission="view"), preview="staff"
+        )
+
+    def publish_view(self, request, object_id):
+        year = self._year(request, object_id, permission="publish")
+        form = PublishForm(request.POST if request.method == "POST" else None)
+        refused = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                publishing.publish(
+                    year,
+                    request.user,
+                    at=form.cleaned_data["publish_at"],
+                    change_note=form.cleaned_data["change_note"],
+                )
+            except publishing.PublishingError as error:
+                refused = error.problems
+            else:
+                year.refresh_from_db()
+                when = "now public" if year.is_public else "scheduled"
+                self.message_user(request, f"{year} is {when}.", messages.SUCCESS)
+                return self._back(year)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": year,
+            "title": f"Publish {year}",
+            "form": form,
+            "problems": refused or publishing.problems_before_publishing(year),
+            "second_person": publishing.second_person_problem(year, request.user),
+            "is_correction": year.has_been_public,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/stats/year/publish.html", context)
+
+    @method_decorator(require_POST)
+    def unpublish_view(self, request, object_id):
+        year = self._year(request, object_id, permission="publish")
+        publishing.unpublish(year, request.user)
+        self.message_user(request, f"{year} is a draft again and hidden from the public.")
+        return self._back(year)
+
+    @method_decorator(require_POST)
+    def ready_view(self, request, object_id):
+        year = self._year(request, object_id)
+        try:
+            publishing.mark_ready(year, request.user)
+        except publishing.PublishingError as error:
+            self.message_user(request, " ".join(error.problems), messages.ERROR)
+        else:
+            self.message_user(request, f"{year} is marked ready for review.", messages.SUCCESS)
+        return self._back(year)
+
+    @method_decorator(require_POST)
+    def share_view(self, request, object_id):
+        year = self._year(request, object_id, permission="publish")
+        shared_with = request.POST.get("shared_with", "").strip()[:200]
+        if not shared_with:
+            self.message_user(request, "Say who the preview link is for.", messages.ERROR)
+            return self._back(year)
+        link = PreviewLink.objects.create(
+            year=year, shared_with=shared_with, created_by=request.user
+        )
+        url = request.build_absolute_uri(link.get_absolute_url())
+        self.message_user(
+            request,
+            f"Preview link for {shared_with}, working until "
+            f"{link.expires_at:%d %b %Y %H:%M}: {url}",
+            messages.SUCCESS,
+        )
+        return self._back(year)
+
+    @method_decorator(require_POST)
+    def start_next_view(self, request, object_id):
+        previous = self._year(request, object_id, permission="view")
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            year = publishing.start_from(previous, request.user)
+        except publishing.PublishingError as error:
+            self.message_user(request, " ".join(error.problems), messages.ERROR)
+            return self._back(previous)
+        self.message_user(
+            request,
+            f"Started {year} from {previous}: fill in the values and quotes.",
+            messages.SUCCESS,
+        )
+        return self._back(year)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every change to the year and everything on its page: who, when, what."""
+        year = self._year(request, object_id, permission="view")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": year,
+            "title": f"Revision history of {year}",
+            "changes": changes_to_year(year.pk),
+        }
+        return TemplateResponse(request, "admin/stats/year/revisions.html", context)
+
+    def deleted_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Deleted drafts",
+            "deleted": restore.deleted_years(),
+        }
+        return TemplateResponse(request, "admin/stats/year/deleted.html", context)
+
+    @method_decorator(require_POST)
+    def restore_view(self, request, year_id):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            year = restore.restore_year(year_id, request.user)
+        except restore.RestoreError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(reverse("admin:stats_year_deleted"))
+        self.message_user(request, f"{year} is restored as a draft.", messages.SUCCESS)
+        return self._back(year)

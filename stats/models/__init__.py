@@ -1,0 +1,20 @@
+"""The press office's records, one module each; import them from here (`stats.models.Year`)."""
+
+from .change_note import ChangeNote
+from .figure import Figure
+from .measure import Measure
+from .next_release import NextRelease
+from .preview_link import PreviewLink, PreviewLinkUse
+from .quote import Quote
+from .year import Year
+
+__all__ = [
+    "ChangeNote",
+    "Figure",
+    "Measure",
+    "NextRelease",
+    "PreviewLink",
+    "PreviewLinkUse",
+    "Quote",
+    "Year",
+]

@@ -1,0 +1,104 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Floor
+from simple_history.models import HistoricalRecords
+
+from ..enums import Qualifier, Unit
+from ..formatting import format_figure, format_value
+
+# Sane limits: a larger value is a slip (a figure typed twice, a stray zero), not a result.
+LIMITS = {
+    Unit.MONEY: (Decimal(0), Decimal("1000000000")),  # £1bn
+    Unit.COUNT: (Decimal(0), Decimal("10000000")),
+    # A fall cannot exceed 100%; a rise of more than a hundredfold is not a credible claim.
+    Unit.PERCENT_CHANGE: (Decimal(-100), Decimal(10000)),
+}
+
+
+class Figure(models.Model):
+    """The value of one measure for one year, stored exactly as the force stated it.
+
+    A draft may hold a figure without a value yet (a row waiting to be filled in); the
+    public never sees one, and a year cannot be published with one.
+    """
+
+    year = models.ForeignKey("stats.Year", on_delete=models.CASCADE, related_name="figures")
+    measure = models.ForeignKey("stats.Measure", on_delete=models.PROTECT, related_name="figures")
+    # Copied from the measure so the database itself can check the value against it.
+    unit = models.CharField(max_length=20, choices=Unit.choices, editable=False)
+    value = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
+    qualifier = models.CharField(
+        max_length=10, choices=Qualifier.choices, blank=True, default=Qualifier.EXACT
+    )
+    comparison = models.CharField(
+        "compared with",
+        max_length=100,
+        blank=True,
+        help_text="For a percentage change: what it compares with, e.g. compared with 2020.",
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure__display_order", "measure__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "measure"],
+                name="one_figure_per_measure_per_year",
+                violation_error_message="This year already has a figure for that measure.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0) | Q(unit=Unit.PERCENT_CHANGE),
+                name="figure_money_and_counts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit=Unit.COUNT) | Q(value=Floor(F("value"))),
+                name="figure_counts_are_whole",
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit=Unit.PERCENT_CHANGE) | ~Q(comparison=""),
+                name="figure_percent_change_has_comparison",
+            ),
+            models.CheckConstraint(condition=Q(unit__in=Unit.values), name="figure_unit_is_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} {self.year}: {self.display}"
+
+    def save(self, *args, **kwargs):
+        self.unit = self.measure.unit
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.year.get_absolute_url()}#{self.measure.slug}"
+
+    @property
+    def display(self):
+        if self.value is None:
+            return "(no value yet)"
+        return format_figure(self.value, self.unit, self.qualifier)
+
+    def clean(self):
+        if self.measure_id is None:
+            return
+        self.unit = self.measure.unit
+        errors = {}
+        if self.unit == Unit.PERCENT_CHANGE and not self.comparison.strip():
+            errors["comparison"] = "Say what the change compares with, e.g. compared with 2020."
+        if self.value is not None:
+            low, high = LIMITS[self.unit]
+            if self.value < 0 and self.unit != Unit.PERCENT_CHANGE:
+                errors["value"] = "Money and counts cannot be negative."
+            elif self.unit == Unit.COUNT and self.value != self.value.to_integral_value():
+                errors["value"] = "A count must be a whole number."
+            elif not low <= self.value <= high:
+                errors["value"] = (
+                    f"That is outside what this measure can be ({format_value(low, self.unit)} "
+                    f"to {format_value(high, self.unit)}): check the number."
+                )
+        if errors:
+            raise ValidationError(errors)

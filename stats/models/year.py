@@ -1,0 +1,166 @@
+import re
+
+from concurrency.fields import AutoIncVersionField
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from ..enums import YearState
+
+
+class YearQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Years the public may see: published, and their publication time has come.
+
+        Visibility is decided at request time, so a year scheduled for 7am appears at 7am
+        without anyone (or any cron job) acting.
+        """
+        return self.filter(state=YearState.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def latest_published(self, now=None):
+        return self.published(now).order_by("-period_end", "-published_at").first()
+
+
+class Year(models.Model):
+    """One reporting year of results: "2022", or "2022/23" for a financial year."""
+
+    label = models.CharField(
+        max_length=20, unique=True, help_text="As the public reads it: 2022 or 2022/23."
+    )
+    slug = models.SlugField(
+        "web address",
+        max_length=20,
+        unique=True,
+        blank=True,
+        help_text="The year's address, e.g. 2022 or 2022-23; left empty, it is made from the "
+        "label. Journalists link to it: do not change it once published.",
+    )
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(
+        blank=True, help_text="A short paragraph in plain words for residents."
+    )
+    other_results = models.TextField(
+        blank=True,
+        help_text="Results that are not numbers, one per line, e.g. lengthy jail sentences.",
+    )
+    period_start = models.DateField("period covered from")
+    period_end = models.DateField("period covered to")
+    state = models.CharField(max_length=10, choices=YearState.choices, default=YearState.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="When the year is (or will be) public, UK time.",
+    )
+    updated_at = models.DateTimeField("last edited", auto_now=True)
+    # Optimistic locking: a save based on an out-of-date copy is refused, never merged.
+    version = AutoIncVersionField()
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    objects = YearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_end"]
+        permissions = [("publish_year", "Can publish, schedule and unpublish years")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="year_period_ends_after_it_starts",
+                violation_error_message="The period must end on or after the day it starts.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=YearState.PUBLISHED) | Q(published_at__isnull=False),
+                name="year_published_has_publication_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.slug_for(self.label)
+        if self.state == YearState.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("stats:year", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return (
+            self.state == YearState.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.state == YearState.PUBLISHED and not self.is_public
+
+    @property
+    def has_been_public(self):
+        """Public at some moment, even if unpublished since: edits to it are corrections."""
+        return self.published_at is not None and self.published_at <= timezone.now()
+
+    @property
+    def last_updated(self):
+        """What the public is told: publication, or the latest public change note if later."""
+        dates = [note.made_at for note in self.change_notes.all()]
+        if self.published_at:
+            dates.append(self.published_at)
+        return max(dates, default=None)
+
+    @property
+    def updated_since_publication(self):
+        if self.published_at is None or self.last_updated is None:
+            return False
+        return timezone.localdate(self.last_updated) != timezone.localdate(self.published_at)
+
+    @property
+    def other_results_lines(self):
+        return [line.strip() for line in self.other_results.splitlines() if line.strip()]
+
+    @staticmethod
+    def slug_for(label):
+        """2022/23 -> 2022-23 (plain slugify would run the years together)."""
+        return slugify(label.replace("/", "-"))
+
+    def next_label(self):
+        """The label of the year after: 2022 -> 2023, 2022/23 -> 2023/24."""
+        match = re.fullmatch(r"(\d{4})(?:/(\d{2}))?", self.label.strip())
+        if not match:
+            return ""
+        start = int(match.group(1)) + 1
+        return f"{start}/{(start + 1) % 100:02d}" if match.group(2) else str(start)
+
+    def public_quotes(self):
+        return [quote for quote in self.quotes.all() if quote.text.strip()]
+
+    def figures_for_page(self):
+        """Headline and other figures, each top-level figure carrying its breakdown parts.
+
+        Figures still waiting for a value are left out. One query however many figures.
+        """
+        figures = [
+            figure
+            for figure in self.figures.select_related("measure").order_by(
+                "measure__display_order", "measure__name"
+            )
+            if figure.value is not None
+        ]
+        parts_by_parent = {}
+        for figure in figures:
+            if figure.measure.parent_id:
+                parts_by_parent.setdefault(figure.measure.parent_id, []).append(figure)
+        headline, other = [], []
+        for figure in figures:
+            if figure.measure.parent_id:
+                continue
+            figure.parts = parts_by_parent.get(figure.measure_id, [])
+            (headline if figure.measure.is_headline else other).append(figure)
+        return headline, other

@@ -1,0 +1,202 @@
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from stats import publishing
+from stats.enums import Unit, YearState
+from stats.models import ChangeNote, Year
+
+from .factories import (
+    make_figure,
+    make_measure,
+    make_publishable_year,
+    make_quote,
+    make_user,
+    make_year,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def headline_measures():
+    return [
+        make_measure(name="Drugs seized", unit=Unit.MONEY, is_headline=True),
+        make_measure(name="Cyber crime arrests", unit=Unit.PERCENT_CHANGE, is_headline=True),
+    ]
+
+
+@pytest.fixture
+def publisher():
+    return make_user("paul", "Publishers")
+
+
+class TestChecksBeforePublishing:
+    def test_a_complete_year_has_no_problems(self, headline_measures):
+        assert publishing.problems_before_publishing(make_publishable_year()) == []
+
+    def test_every_missing_thing_is_listed(self, headline_measures):
+        year = make_year("2023", introduction="", state=YearState.DRAFT, published_at=None)
+        drugs = headline_measures[0]
+        make_figure(year, make_measure(name="Cannabis", unit=Unit.MONEY), "5")
+        make_quote(year, speaker_name="Peter McCall", text="")
+        year.figures.create(measure=make_measure(name="Arrests"), value=None)
+        problems = publishing.problems_before_publishing(year)
+        assert problems == [
+            "Write the introduction.",
+            f"Enter the headline figure “{drugs.name}”.",
+            "Enter the headline figure “Cyber crime arrests”.",
+            "Enter a value for “Arrests”, or remove the row.",
+            "Add at least one quote.",
+            "Add the words of the quote by Peter McCall, or remove it.",
+        ]
+
+    def test_parts_adding_up_to_more_than_the_total(self, headline_measures):
+        year = make_publishable_year()
+        drugs = headline_measures[0]
+        cannabis = make_measure(name="Cannabis", unit=Unit.MONEY, parent=drugs)
+        make_figure(year, cannabis, "101")
+        assert publishing.problems_before_publishing(year) == [
+            f"The parts of “{drugs.name}” add up to more than its total."
+        ]
+
+    def test_an_inactive_headline_measure_is_not_required(self, headline_measures):
+        year = make_publishable_year()
+        make_measure(name="Retired measure", is_headline=True, is_active=False)
+        assert publishing.problems_before_publishing(year) == []
+
+
+class TestPublish:
+    def test_publishing_now(self, headline_measures, publisher):
+        year = publishing.publish(make_publishable_year(), publisher)
+        assert year.is_public
+        assert list(Year.objects.published()) == [year]
+
+    def test_scheduling_keeps_it_hidden_until_the_moment(self, headline_measures, publisher):
+        moment = timezone.now() + datetime.timedelta(days=1)
+        year = publishing.publish(make_publishable_year(), publisher, at=moment)
+        assert year.is_scheduled and not year.is_public
+        assert not Year.objects.published().exists()
+        with time_machine.travel(moment, tick=False):
+            assert Year.objects.published().get() == year
+
+    def test_a_time_in_the_past_is_refused(self, headline_measures, publisher):
+        with pytest.raises(publishing.PublishingError, match="in the future"):
+            publishing.publish(
+                make_publishable_year(),
+                publisher,
+                at=timezone.now() - datetime.timedelta(minutes=1),
+            )
+
+    def test_an_incomplete_year_is_refused_and_stays_a_draft(self, headline_measures, publisher):
+        year = make_year("2023", state=YearState.DRAFT, published_at=None)
+        with pytest.raises(publishing.PublishingError) as refused:
+            publishing.publish(year, publisher)
+        assert "Add at least one quote." in refused.value.problems
+        year.refresh_from_db()
+        assert year.state == YearState.DRAFT
+
+    def test_republishing_a_correction_needs_a_change_note(self, headline_measures, publisher):
+        year = publishing.publish(make_publishable_year(), publisher)
+        publishing.unpublish(year, publisher)
+        with pytest.raises(publishing.PublishingError, match="public change note"):
+            publishing.publish(year, publisher)
+        first_published = Year.objects.get().published_at
+        publishing.publish(year, publisher, change_note="Corrected the cash figure.")
+        year = Year.objects.get()
+        assert year.is_public and year.published_at == first_published
+        assert ChangeNote.objects.get().text == "Corrected the cash figure."
+
+
+class TestSecondPairOfEyes:
+    def test_with_two_publishers_the_last_editor_cannot_publish(self, headline_measures, publisher):
+        make_user("petra", "Publishers")
+        year = make_publishable_year()
+        year.introduction = "Edited by Paul."
+        year._history_user = publisher
+        year.save()
+        with pytest.raises(publishing.PublishingError, match="another publisher"):
+            publishing.publish(year, publisher)
+        assert publishing.publish(year, make_user("quinn", "Publishers")).is_public
+
+    def test_editing_a_figure_makes_you_the_last_editor(self, headline_measures, publisher):
+        make_user("petra", "Publishers")
+        year = make_publishable_year()
+        figure = year.figures.first()
+        figure.value = 200
+        figure._history_user = publisher
+        figure.save()
+        assert publishing.last_editor(year) == publisher
+
+    def test_marking_ready_is_not_an_edit(self, headline_measures, publisher):
+        officer = make_user("olivia", "Press officers")
+        year = make_publishable_year()
+        year.introduction = "Written by Olivia."
+        year._history_user = officer
+        year.save()
+        publishing.mark_ready(year, publisher)
+        assert publishing.last_editor(year) == officer
+
+    def test_a_one_publisher_office_can_publish_its_own_work(self, headline_measures, publisher):
+        year = make_publishable_year()
+        year._history_user = publisher
+        year.save()
+        assert publishing.publish(year, publisher).is_public
+
+    def test_the_rule_can_be_turned_off(self, headline_measures, publisher, settings):
+        settings.PUBLISH_NEEDS_SECOND_PERSON = False
+        make_user("petra", "Publishers")
+        year = make_publishable_year()
+        year._history_user = publisher
+        year.save()
+        assert publishing.publish(year, publisher).is_public
+
+
+class TestStartFromLastYear:
+    def test_same_measures_and_speakers_no_values(self, headline_measures, publisher):
+        previous = make_publishable_year("2022", title="Operation Alliance results 2022")
+        year = publishing.start_from(previous, publisher)
+        assert (year.label, year.slug, year.title) == (
+            "2023",
+            "2023",
+            "Operation Alliance results 2023",
+        )
+        assert (year.period_start, year.period_end) == (
+            datetime.date(2023, 1, 1),
+            datetime.date(2023, 12, 31),
+        )
+        assert year.state == YearState.DRAFT
+        assert {f.measure for f in year.figures.all()} == set(headline_measures)
+        assert all(f.value is None for f in year.figures.all())
+        comparison = year.figures.get(measure=headline_measures[1]).comparison
+        assert comparison == "compared with 2021"
+        quote = year.quotes.get()
+        assert (quote.speaker_name, quote.speaker_role, quote.text) == (
+            "Ian Hussey",
+            "Detective Superintendent",
+            "",
+        )
+
+    def test_a_financial_year(self, publisher):
+        previous = make_year(
+            "2022/23", period_start=datetime.date(2022, 4, 1), period_end=datetime.date(2023, 3, 31)
+        )
+        year = publishing.start_from(previous, publisher)
+        assert (year.label, year.slug) == ("2023/24", "2023-24")
+        assert year.period_end == datetime.date(2024, 3, 31)
+
+    def test_refused_when_the_next_year_exists(self, publisher):
+        previous = make_year("2022")
+        make_year("2023")
+        with pytest.raises(publishing.PublishingError, match="already exists"):
+            publishing.start_from(previous, publisher)
+
+
+def test_only_a_draft_can_be_marked_ready(publisher):
+    year = make_year("2023", state=YearState.DRAFT, published_at=None)
+    publishing.mark_ready(year, publisher)
+    assert Year.objects.get().state == YearState.READY
+    with pytest.raises(publishing.PublishingError):
+        publishing.mark_ready(year, publisher)
