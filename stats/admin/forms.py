@@ -64,7 +64,11 @@ class FigureForm(forms.ModelForm):
             self.add_error(
                 "value", f"“{measure.name}” is not counted in {symbol}: type the number only."
             )
-        elif measure.unit in CHECKED_UNITS and not cleaned.get("confirm_unusual"):
+        elif (
+            measure.unit in CHECKED_UNITS
+            and "value" in self.changed_data  # a value confirmed once is not questioned again
+            and not cleaned.get("confirm_unusual")
+        ):
             previous = previous_published_figure(self.year, measure)
             if previous and is_implausible(value, previous.value):
                 larger = "larger" if value > previous.value else "smaller"

@@ -28,9 +28,10 @@ PUBLISHER_ONLY_PERMISSIONS = [
 def make_groups(apps, schema_editor):
     # Permissions are normally made after all migrations; these groups need them now.
     for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 

@@ -1,0 +1,160 @@
+"""The press office's day in a real browser: enter, check, schedule, publish, correct."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from stats.enums import YearState
+from stats.models import Figure, Year
+from tests.factories import PASSWORD, make_user
+
+# serialized_rollback: the press-office groups come from a data migration and must survive
+# the flush that follows each browser test.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def site(live_server):
+    call_command("load_demo")
+    make_user("olivia", "Press officers", first_name="Olivia", last_name="Jones")
+    make_user("paul", "Publishers", first_name="Paul", last_name="Smith")
+    return live_server.url
+
+
+def sign_in(page, site, username):
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Years, figures and quotes")).to_be_visible()
+
+
+def row_of(year, measure_slug):
+    """Index of a measure's row in the year's grid of figures (the inline's own order)."""
+    slugs = list(Figure.objects.filter(year=year).values_list("measure__slug", flat=True))
+    return slugs.index(measure_slug)
+
+
+def test_a_new_year_from_last_year_tripping_the_plausibility_check_then_scheduled(
+    page, browser, site
+):
+    sign_in(page, site, "olivia")
+    page.goto(site + f"/admin/stats/year/{Year.objects.get(slug='2022').pk}/change/")
+    page.get_by_role("button", name="Start next year from this one").click()
+    expect(page.locator(".messagelist")).to_contain_text("Started 2023 from 2022")
+    year = Year.objects.get(slug="2023")
+
+    page.get_by_label("Introduction").fill("Another year of results against organised crime.")
+    values = {
+        "drugs-seized": "4.2",  # the slip: meant £4.2m
+        "criminal-cash-seized": "£1,250,000",
+        "money-returned-to-fraud-victims": "600000",
+        "cyber-crime-arrests-change": "12%",
+        "cyber-crime-unit-arrests": "41",
+        "children-safeguarded": "97",
+    }
+    for slug, typed in values.items():
+        page.locator(f"#id_figures-{row_of(year, slug)}-value").fill(typed)
+    page.locator("#id_quotes-0-text").fill("We keep going after organised crime.")
+    page.get_by_role("button", name="Save and continue editing").click()
+
+    drugs_row = row_of(year, "drugs-seized")
+    expect(page.locator(".errorlist")).to_contain_text(
+        "more than 10 times smaller than the last published figure"
+    )
+    expect(page.locator(f"#id_figures-{drugs_row}-value")).to_have_value("4.2")  # nothing lost
+    assert Figure.objects.get(year=year, measure__slug="drugs-seized").value is None
+
+    page.locator(f"#id_figures-{drugs_row}-confirm_unusual").check()
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    # Quotes copied from last year but left without words are not part of the page.
+    for i in range(1, year.quotes.count()):
+        page.locator(f"#id_quotes-{i}-DELETE").check()
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.get_by_role("button", name="Mark ready for review").click()
+    expect(page.locator(".messagelist")).to_contain_text("marked ready for review")
+    assert Year.objects.get(slug="2023").state == YearState.READY
+
+    # A publisher schedules it for 7am tomorrow.
+    publisher = browser.new_context().new_page()
+    sign_in(publisher, site, "paul")
+    publisher.goto(site + f"/admin/stats/year/{year.pk}/change/")
+    publisher.get_by_role("link", name="Publish or schedule…").click()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    publisher.locator("#id_publish_at_0").fill(tomorrow.strftime("%d/%m/%Y"))
+    publisher.locator("#id_publish_at_1").fill("07:00")
+    publisher.get_by_role("button", name="Publish").click()
+    expect(publisher.locator(".messagelist")).to_contain_text("2023 is scheduled")
+
+    # Hidden everywhere public until the moment, then there without anyone acting.
+    resident = browser.new_context().new_page()
+    assert resident.goto(site + "/years/2023/").status == 404
+    resident.goto(site + "/")
+    expect(resident.get_by_role("heading", level=1)).to_have_text("Operation Alliance results 2022")
+    moment = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(7, 0)))
+    with time_machine.travel(moment + datetime.timedelta(seconds=1)):
+        assert resident.goto(site + "/years/2023/").status == 200
+        expect(resident.get_by_text("about £4.2", exact=False)).to_have_count(0)
+        expect(resident.get_by_text("£4.20", exact=True)).to_be_visible()
+        resident.goto(site + "/")
+        expect(resident.get_by_role("heading", level=1)).to_have_text(
+            "Operation Alliance results 2023"
+        )
+
+
+def test_a_correction_adds_a_public_change_note(page, site):
+    sign_in(page, site, "olivia")
+    year = Year.objects.get(slug="2022")
+    page.goto(site + f"/admin/stats/year/{year.pk}/change/")
+    page.locator(f"#id_figures-{row_of(year, 'criminal-cash-seized')}-value").fill("£1.6m")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errornote, .errorlist").first).to_be_visible()
+    expect(page.get_by_text("say what you changed in the public change note").first).to_be_visible()
+
+    page.get_by_role("textbox", name="Public change note").fill(
+        "Criminal cash seized corrected from £1.5m to £1.6m."
+    )
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(site + "/years/2022/")
+    updates = page.get_by_role("region", name="Updates to this page")
+    expect(updates).to_contain_text("Criminal cash seized corrected from £1.5m to £1.6m.")
+    expect(page.get_by_text("£1.6m", exact=True)).to_be_visible()
+    expect(page.locator(".meta")).to_contain_text("Last updated")
+
+
+def test_two_officers_editing_one_year_never_silently_overwrite(browser, site):
+    make_user("sam", "Press officers")
+    year = Year.objects.get(slug="2022")
+    olivia, sam = browser.new_context().new_page(), browser.new_context().new_page()
+    sign_in(olivia, site, "olivia")
+    sign_in(sam, site, "sam")
+    for page in (olivia, sam):
+        page.goto(site + f"/admin/stats/year/{year.pk}/change/")
+
+    olivia.get_by_label("Other results").fill("Olivia's line.")
+    olivia.get_by_role("textbox", name="Public change note").fill("Added a result.")
+    olivia.get_by_role("button", name="Save and continue editing").click()
+    expect(olivia.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    sam.get_by_label("Title").fill("Sam's title")
+    sam.get_by_role("textbox", name="Public change note").fill("Retitled.")
+    sam.get_by_role("button", name="Save and continue editing").click()
+    expect(sam.locator(".errornote, .errorlist").first).to_be_visible()
+    expect(sam.get_by_text("Someone else saved this year while you were editing")).to_be_visible()
+    expect(sam.get_by_text("Olivia Jones", exact=False).first).to_be_visible()
+    expect(sam.get_by_label("Title")).to_have_value("Sam's title")
+
+    year.refresh_from_db()
+    assert (
+        year.other_results == "Olivia's line." and year.title == "Operation Alliance results 2022"
+    )
