@@ -137,6 +137,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded photos. Served by the site itself, and only once their year is public.
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed, content-hashed names: safe to cache for ever. Tests and development use
@@ -168,6 +172,8 @@ CRIMESTOPPERS_PHONE = env.str("CRIMESTOPPERS_PHONE", default="0800 555 111")
 CRIMESTOPPERS_URL = env.str(
     "CRIMESTOPPERS_URL", default="https://crimestoppers-uk.org/give-information"
 )
+# Where people ask about the site or its accessibility.
+CONTACT_URL = env.str("CONTACT_URL", default="https://www.cumbria.police.uk/contact-us/")
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ def force(request):
         "force_name": settings.FORCE_NAME,
         "operation_name": settings.OPERATION_NAME,
         "force_website_url": settings.FORCE_WEBSITE_URL,
+        "contact_url": settings.CONTACT_URL,
         # Lazy: a page that does not show it runs no query for it.
         "next_release": NextRelease.objects.upcoming().first,
         "report": {

@@ -1,10 +1,14 @@
-from django.conf import settings
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
+"""The public pages. Each view finds what to show and hands it to a template."""
 
-from . import calendar
-from .models import NextRelease, PreviewLink, PreviewLinkUse, Year
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from . import calendar, charts, pages, share_card
+from .models import Measure, NextRelease, OldSlug, PreviewLink, PreviewLinkUse, Year
 
 
 def absolute_url(request, path):
@@ -14,23 +18,31 @@ def absolute_url(request, path):
     return request.build_absolute_uri(path)
 
 
+def published_year(slug):
+    """The published year at this address, or (None, year) if it has moved from here."""
+    year = Year.objects.published().filter(slug=slug).first()
+    if year is not None:
+        return year, None
+    old = OldSlug.objects.select_related("year").filter(slug=slug).first()
+    if old is not None and old.year.is_public:
+        return None, old.year
+    raise Http404("No published year at this address.")
+
+
 def render_year(request, year, *, is_home=False, preview=None):
     """A year's page. `preview` ("staff" or "link") marks it as not yet public and unindexed."""
-    headline, other = year.figures_for_page()
-    response = render(
-        request,
-        "stats/year_detail.html",
-        {
-            "year": year,
-            "headline_figures": headline,
-            "other_figures": other,
-            "quotes": year.public_quotes(),
-            "change_notes": year.change_notes.all(),
-            "is_home": is_home,
-            "preview": preview,
-            "canonical_url": absolute_url(request, year.get_absolute_url()),
-        },
+    context = pages.year_page(year)
+    permalink = absolute_url(request, year.get_absolute_url())
+    version = share_card.card_version(year, context["headline_figures"])
+    card = reverse("stats:card", kwargs={"slug": year.slug}) + f"?v={version}"
+    context.update(
+        is_home=is_home,
+        preview=preview,
+        canonical_url=permalink,
+        card_url=absolute_url(request, card),
+        embed_base=absolute_url(request, f"/years/{year.slug}/embed/"),
     )
+    response = render(request, "stats/year_detail.html", context)
     if preview:
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -49,7 +61,61 @@ def year_list(request):
 
 
 def year_detail(request, slug):
-    return render_year(request, get_object_or_404(Year.objects.published(), slug=slug))
+    year, moved = published_year(slug)
+    if moved:
+        return redirect(moved, permanent=True)
+    return render_year(request, year)
+
+
+def card(request, slug):
+    """The share image; its address carries a version, so a change of figures is a new image."""
+    year, moved = published_year(slug)
+    if moved:
+        return redirect("stats:card", slug=moved.slug, permanent=True)
+    headline, _ = year.figures_for_page()
+    response = HttpResponse(share_card.draw_card(year, headline), content_type="image/png")
+    response["ETag"] = f'"{share_card.card_version(year, headline)}"'
+    return response
+
+
+@xframe_options_exempt
+def embed(request, slug, measure):
+    """A small card for one figure, the one page other sites may frame."""
+    year, moved = published_year(slug)
+    if moved:
+        return redirect("stats:embed", slug=moved.slug, measure=measure, permanent=True)
+    figure = get_object_or_404(
+        year.figures.select_related("measure"), measure__slug=measure, value__isnull=False
+    )
+    permalink = absolute_url(request, figure.get_absolute_url())
+    return render(
+        request, "stats/embed.html", {"year": year, "figure": figure, "permalink": permalink}
+    )
+
+
+def measure_detail(request, slug):
+    measure = get_object_or_404(Measure, slug=slug)
+    context = pages.measure_page(measure)
+    if not context["summary"]:
+        raise Http404("No published figures for this measure.")
+    points = [
+        (year.label, figure.value, figure.display) if figure else (year.label, None, "")
+        for year, figure in context["rows"]
+    ]
+    context["chart"] = charts.bar_chart(points, measure.unit)
+    return render(request, "stats/measure_detail.html", context)
+
+
+def accessibility(request):
+    return render(request, "stats/accessibility.html")
+
+
+def photo(request, name):
+    """A year's photo, served only once the year is public."""
+    year = Year.objects.published().filter(photo=f"photos/{name}").first()
+    if year is None:
+        raise Http404
+    return FileResponse(year.photo.open("rb"))
 
 
 @never_cache

@@ -64,6 +64,13 @@ class YearAdmin(YearWorkflowMixin, admin.ModelAdmin):
             (None, {"fields": [("label", "slug"), "title", ("period_start", "period_end")]}),
             ("What residents read first", {"fields": ["introduction", "other_results"]}),
             (
+                "Photo (optional)",
+                {
+                    "fields": ["photo", "photo_alt", "photo_caption", "photo_credit"],
+                    "classes": ["collapse"],
+                },
+            ),
+            (
                 "Publishing",
                 {
                     "fields": ["status", "published_at", "updated_at", "version", "opened_at"],

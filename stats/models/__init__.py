@@ -6,13 +6,14 @@ from .measure import Measure
 from .next_release import NextRelease
 from .preview_link import PreviewLink, PreviewLinkUse
 from .quote import Quote
-from .year import Year
+from .year import OldSlug, Year
 
 __all__ = [
     "ChangeNote",
     "Figure",
     "Measure",
     "NextRelease",
+    "OldSlug",
     "PreviewLink",
     "PreviewLinkUse",
     "Quote",

@@ -1,6 +1,7 @@
 import re
 
 from concurrency.fields import AutoIncVersionField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -22,6 +23,12 @@ class YearQuerySet(models.QuerySet):
 
     def latest_published(self, now=None):
         return self.published(now).order_by("-period_end", "-published_at").first()
+
+    def before(self, year):
+        return self.filter(period_end__lt=year.period_start).order_by("-period_end")
+
+    def after(self, year):
+        return self.filter(period_start__gt=year.period_end).order_by("period_start")
 
 
 class Year(models.Model):
@@ -55,6 +62,15 @@ class Year(models.Model):
         blank=True,
         help_text="When the year is (or will be) public, UK time.",
     )
+    photo = models.ImageField(upload_to="photos/", blank=True)
+    photo_alt = models.CharField(
+        "photo description (alt text)",
+        max_length=250,
+        blank=True,
+        help_text="What the photo shows, for people who cannot see it. Required with a photo.",
+    )
+    photo_caption = models.CharField(max_length=250, blank=True)
+    photo_credit = models.CharField(max_length=120, blank=True, help_text="e.g. Cumbria Police")
     updated_at = models.DateTimeField("last edited", auto_now=True)
     # Optimistic locking: a save based on an out-of-date copy is refused, never merged.
     version = AutoIncVersionField()
@@ -83,12 +99,28 @@ class Year(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.slug_for(self.label)
+        if self.pk:
+            # Journalists' links never break: an old address keeps redirecting here.
+            old = (
+                Year.objects.filter(pk=self.pk)
+                .exclude(slug=self.slug)
+                .values_list("slug", flat=True)
+                .first()
+            )
+            if old:
+                OldSlug.objects.update_or_create(slug=old, defaults={"year": self})
+        # An address in use is nobody's old address any more.
+        OldSlug.objects.filter(slug=self.slug).delete()
         if self.state == YearState.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("stats:year", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": "Describe the photo for people who cannot see it."})
 
     @property
     def is_public(self):
@@ -164,3 +196,13 @@ class Year(models.Model):
             figure.parts = parts_by_parent.get(figure.measure_id, [])
             (headline if figure.measure.is_headline else other).append(figure)
         return headline, other
+
+
+class OldSlug(models.Model):
+    """A web address a year used to have: it redirects permanently to the year's current one."""
+
+    slug = models.SlugField(max_length=20, unique=True)
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="old_slugs")
+
+    def __str__(self):
+        return f"{self.slug} → {self.year.slug}"

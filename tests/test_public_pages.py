@@ -1,0 +1,200 @@
+"""What residents and journalists see on a year's page, a measure's page and the share card."""
+
+import datetime
+import io
+from http import HTTPStatus
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from stats.enums import Qualifier, Unit, YearState
+
+from .factories import make_figure, make_measure, make_quote, make_year
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_years():
+    drugs = make_measure(
+        name="Drugs seized", slug="drugs-seized", unit=Unit.MONEY, is_headline=True
+    )
+    cannabis = make_measure(name="Cannabis", slug="cannabis", unit=Unit.MONEY, parent=drugs)
+    change = make_measure(
+        name="Cyber crime arrests", slug="cyber-change", unit=Unit.PERCENT_CHANGE, is_headline=True
+    )
+    arrests = make_measure(name="Arrests", slug="arrests")
+    y2022 = make_year("2022", title="Results 2022")
+    make_figure(y2022, drugs, "4000000", qualifier=Qualifier.NEARLY)
+    make_figure(y2022, change, "40", comparison="compared with 2020")
+    make_figure(y2022, arrests, "38")
+    y2023 = make_year("2023", title="Results 2023")
+    make_figure(y2023, drugs, "5000000")
+    make_figure(y2023, cannabis, "1250000")
+    make_figure(y2023, change, "-10", comparison="compared with 2021")
+    make_quote(y2023)
+    return y2022, y2023
+
+
+def page(client, path):
+    response = client.get(path)
+    assert response.status_code == HTTPStatus.OK, path
+    return response.content.decode()
+
+
+class TestYearPage:
+    def test_what_changed_since_the_year_before(self, client, two_years):
+        html = page(client, "/years/2023/")
+        assert "Up from nearly £4m in 2022" in html
+        assert "down 10%" in html and "Cyber crime arrests, compared with 2021" in html
+        assert "from up 40%" not in html  # a percentage has its own comparison period
+
+    def test_a_breakdown_shows_its_parts_and_labels_the_remainder(self, client, two_years):
+        html = page(client, "/years/2023/")
+        assert 'Cannabis</span> <span class="parts__value">£1.25m (25%)' in html
+        assert 'Not broken down</span> <span class="parts__value">£3.75m (75%)' in html
+
+    def test_an_approximate_total_is_never_split_into_an_invented_remainder(
+        self, client, two_years
+    ):
+        _, y2023 = two_years
+        y2023.figures.filter(measure__slug="drugs-seized").update(qualifier=Qualifier.OVER)
+        html = page(client, "/years/2023/")
+        assert "Not broken down</span>" not in html
+        assert "the part not broken down is not calculated" in html
+
+    def test_previous_and_next_years(self, client, two_years):
+        assert 'rel="prev">Previous year: 2022' in page(client, "/years/2023/")
+        assert 'rel="next">Next year: 2023' in page(client, "/years/2022/")
+
+    def test_a_draft_next_year_is_not_linked(self, client, two_years):
+        make_year("2024", state=YearState.DRAFT, published_at=None)
+        assert "2024" not in page(client, "/years/2023/")
+
+    def test_for_journalists(self, client, two_years):
+        html = page(client, "/years/2023/")
+        assert '<a href="http://testserver/years/2023/" class="permalink">' in html
+        assert "Cumbria Constabulary, “Results 2023”, Operation Alliance, published" in html
+        assert 'id="drugs-seized"' in html
+        assert '<meta property="og:image" content="http://testserver/years/2023/card.png?v=' in html
+        assert '<meta name="twitter:card" content="summary_large_image">' in html
+        assert '&lt;iframe src="http://testserver/years/2023/embed/drugs-seized/"' in html
+
+    def test_what_kind_of_figures_and_their_licence(self, client, two_years):
+        html = page(client, "/years/2023/")
+        assert "management information, not official statistics" in html
+        assert "Open Government Licence v3.0" in html
+
+    def test_a_changed_address_redirects_permanently(self, client, two_years):
+        _, y2023 = two_years
+        y2023.slug = "results-2023"
+        y2023.save()
+        for old, new in [
+            ("/years/2023/", "/years/results-2023/"),
+            ("/years/2023/card.png", "/years/results-2023/card.png"),
+            ("/years/2023/embed/drugs-seized/", "/years/results-2023/embed/drugs-seized/"),
+        ]:
+            response = client.get(old)
+            assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+            assert response["Location"] == new
+        assert client.get("/years/results-2023/").status_code == HTTPStatus.OK
+
+    def test_the_photo_with_its_description_caption_and_credit(
+        self, client, two_years, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        _, y2023 = two_years
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 30), "navy").save(buffer, "PNG")
+        y2023.photo = SimpleUploadedFile("cash.png", buffer.getvalue(), content_type="image/png")
+        y2023.photo_alt = "Bundles of seized banknotes on a table"
+        y2023.photo_caption = "Cash seized in Carlisle."
+        y2023.photo_credit = "Cumbria Police"
+        y2023.save()
+        html = page(client, "/years/2023/")
+        assert (
+            'alt="Bundles of seized banknotes on a table"' in html
+            and 'width="40" height="30"' in html
+        )
+        assert (
+            'Cash seized in Carlisle. <span class="photo__credit">Photo: Cumbria Police</span>'
+            in html
+        )
+        assert client.get(y2023.photo.url).status_code == HTTPStatus.OK
+        y2023.state = YearState.DRAFT
+        y2023.save()
+        assert client.get(y2023.photo.url).status_code == HTTPStatus.NOT_FOUND
+
+
+class TestShareCard:
+    def card(self, client, slug="2023"):
+        response = client.get(f"/years/{slug}/card.png")
+        assert response.status_code == HTTPStatus.OK and response["Content-Type"] == "image/png"
+        return response
+
+    def test_it_is_a_1200_by_630_png(self, client, two_years):
+        image = Image.open(io.BytesIO(self.card(client).content))
+        assert (image.format, image.size) == ("PNG", (1200, 630))
+
+    def test_it_changes_when_the_figures_change(self, client, two_years):
+        before = self.card(client)
+        _, y2023 = two_years
+        y2023.figures.filter(measure__slug="drugs-seized").update(value=6000000)
+        after = self.card(client)
+        assert before.content != after.content and before["ETag"] != after["ETag"]
+        assert after["ETag"].strip('"') in page(client, "/years/2023/")
+
+    def test_no_card_for_a_draft(self, client):
+        make_year("2024", state=YearState.DRAFT, published_at=None)
+        assert client.get("/years/2024/card.png").status_code == HTTPStatus.NOT_FOUND
+
+
+class TestEmbed:
+    def test_the_figure_card_may_be_framed_by_any_site(self, client, two_years):
+        response = client.get("/years/2023/embed/drugs-seized/")
+        assert response.status_code == HTTPStatus.OK
+        assert "X-Frame-Options" not in response
+        html = response.content.decode()
+        assert "£5m" in html and 'target="_top"' in html
+
+    def test_no_other_page_may_be_framed(self, client, two_years):
+        assert client.get("/years/2023/")["X-Frame-Options"] == "DENY"
+
+    def test_unknown_measure_is_not_found(self, client, two_years):
+        assert client.get("/years/2023/embed/no-such-measure/").status_code == HTTPStatus.NOT_FOUND
+
+
+class TestMeasurePage:
+    def test_every_published_year_with_missing_years_shown_as_missing(self, client, two_years):
+        make_year("2024", title="Results 2024")  # published without an arrests figure
+        make_year("2025", state=YearState.DRAFT, published_at=None)
+        html = page(client, "/measures/arrests/")
+        assert "<h1>Arrests: every year</h1>" in html
+        assert "Published for 1 of 3 years." in html
+        assert "No figure for 2023, 2024." in html
+        assert html.count("No figure published") == 2
+        assert html.count(">no figure</text>") == 2
+        assert "2025" not in html
+
+    def test_the_chart_and_table_state_figures_with_their_qualifiers(self, client, two_years):
+        html = page(client, "/measures/drugs-seized/")
+        assert '<svg viewBox="0 0 720 320" role="img" aria-labelledby="chart-title"' in html
+        assert ">nearly £4m</text>" in html and ">£5m</text>" in html
+        assert "Highest: £5m in 2023." in html
+
+    def test_a_measure_without_published_figures_is_not_found(self, client):
+        measure = make_measure(slug="secret")
+        make_figure(make_year("2024", state=YearState.DRAFT, published_at=None), measure, "1")
+        assert client.get("/measures/secret/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_accessibility_statement(client):
+    html = page(client, "/accessibility/")
+    assert "<h1>Accessibility statement</h1>" in html and "WCAG" in html
+
+
+def test_a_scheduled_year_is_not_a_previous_year_yet(client, two_years):
+    make_year("2024", published_at=timezone.now() + datetime.timedelta(days=1))
+    assert "Next year" not in page(client, "/years/2023/")
