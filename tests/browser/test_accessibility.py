@@ -1,0 +1,121 @@
+"""Every public page checked by axe-core at WCAG 2.2 AA, on a desktop and a 320px phone,
+and usable with the keyboard alone."""
+
+import datetime
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from PIL import Image
+from playwright.sync_api import expect
+
+from stats.enums import Unit
+from stats.models import Measure, NextRelease, Year
+from tests.factories import make_figure, make_measure, make_quote, make_year
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PAGES = [
+    "/",
+    "/years/",
+    "/years/2022/",
+    "/years/2023/",
+    "/measures/drugs-seized/",
+    "/measures/cannabis/",
+    "/years/2023/embed/drugs-seized/",
+    "/accessibility/",
+    "/years/no-such-year/",
+]
+
+
+@pytest.fixture
+def site(live_server, settings, tmp_path):
+    """The demo year plus a second year with a breakdown, a photo, a change note and an
+    announcement, so every part of the pages is on show."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo")
+    drugs = Measure.objects.get(slug="drugs-seized")
+    cannabis = make_measure(name="Cannabis", slug="cannabis", unit=Unit.MONEY, parent=drugs)
+    year = make_year("2023", title="Operation Alliance results 2023")
+    make_figure(year, drugs, "4500000")
+    make_figure(year, cannabis, "1000000")
+    make_quote(year, text="Another year of hard work.\n\nThank you to the public.")
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "navy").save(buffer, "PNG")
+    year.photo = SimpleUploadedFile("photo.png", buffer.getvalue())
+    year.photo_alt = "Officers outside a house during a drugs warrant"
+    year.photo_caption = "A warrant in Barrow."
+    year.photo_credit = "Cumbria Police"
+    year.save()
+    year.change_notes.create(text="Corrected the cannabis figure.")
+    NextRelease.objects.create(
+        label="2024 results", expected_at=datetime.datetime(2099, 1, 9, 10, tzinfo=datetime.UTC)
+    )
+    Year.objects.filter(slug="2022").update(title="Operation Alliance results 2022")
+    return live_server.url
+
+
+def assert_no_violations(page, path):
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count == 0, f"{path}:\n{results.generate_report()}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_nothing_on_a_desktop(page, site, path):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + path)
+    assert_no_violations(page, path)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_nothing_on_a_320px_phone_and_nothing_scrolls_sideways(phone, site, path):
+    phone.goto(site + path)
+    assert_no_violations(phone, path)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 320, path
+
+
+def test_every_link_on_a_year_page_is_reached_by_keyboard_with_a_visible_focus(page, site):
+    page.goto(site + "/years/2023/")
+    page.evaluate("document.querySelector('details').open = true")  # nothing hidden
+    expected = page.evaluate(
+        "[...document.querySelectorAll('a[href], summary')]"
+        ".filter(e => e.offsetParent !== null).length"
+    )
+    reached = []
+    for _ in range(expected + 5):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const e = document.activeElement;
+                const style = getComputedStyle(e);
+                return {tag: e.tagName, text: (e.textContent || '').trim().slice(0, 40),
+                        ring: style.outlineStyle !== 'none' || style.boxShadow !== 'none'};
+            }"""
+        )
+        if focused["tag"] == "BODY":
+            break
+        assert focused["ring"], f"no visible focus on {focused}"
+        reached.append(focused)
+    assert len(reached) == expected
+
+
+def test_the_page_reads_at_400_percent_zoom(browser, site):
+    # 400% zoom of a 1280px window is a 320 CSS pixel viewport at a device scale of 4.
+    context = browser.new_context(viewport={"width": 320, "height": 256}, device_scale_factor=4)
+    page = context.new_page()
+    page.goto(site + "/years/2022/")
+    expect(page.get_by_text("nearly £4m", exact=True).first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
+
+
+def test_motion_is_reduced_when_asked(browser, site):
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(site + "/")
+    duration = page.evaluate("getComputedStyle(document.querySelector('a')).transitionDuration")
+    assert duration in ("0s", "")
+    context.close()
