@@ -38,7 +38,7 @@ COLUMNS = [
     ),
     (
         "qualifier",
-        "The force's own word for the value: nearly, almost, about, more than, over; empty when exact.",
+        "The force's word for the value (nearly, almost, about, more than, over); empty if exact.",
     ),
     ("comparison", "For a percentage change, what it compares with, e.g. compared with 2020."),
     ("note", "Anything the force said about the figure."),
@@ -53,6 +53,7 @@ COLUMNS = [
     ),
 ]
 FIELDNAMES = [name for name, _ in COLUMNS]
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 UNITS = [
     (Unit.MONEY.value, "Pounds sterling. 1500000 is £1.5m."),
     (Unit.COUNT.value, "A whole number of things or people."),
@@ -127,7 +128,7 @@ def to_json(data, title, url):
         "title": title,
         "publisher": settings.FORCE_NAME,
         "licence": "Open Government Licence v3.0",
-        "licence_url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        "licence_url": LICENCE_URL,
         "url": url,
         "columns": FIELDNAMES,
         "rows": data,
@@ -141,3 +142,39 @@ def filename(suffix, extension):
 
 def last_modified(years):
     return max((year.last_updated for year in years), default=None)
+
+
+def dataset(*, name, description, url, years, downloads):
+    """A schema.org Dataset, so search engines list the data. URLs are absolute."""
+    years = list(years)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": name,
+        "description": description,
+        "url": url,
+        "license": LICENCE_URL,
+        "isAccessibleForFree": True,
+        "creator": {
+            "@type": "Organization",
+            "name": settings.FORCE_NAME,
+            "url": settings.FORCE_WEBSITE_URL,
+        },
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "text/csv" if extension == "csv" else "application/json",
+                "contentUrl": address,
+            }
+            for extension, address in downloads.items()
+        ],
+    }
+    if years:
+        start = min(year.period_start for year in years)
+        end = max(year.period_end for year in years)
+        data["temporalCoverage"] = f"{start.isoformat()}/{end.isoformat()}"
+    published = [year for year in years if year.published_at]
+    if published:
+        data["datePublished"] = min(year.published_at for year in published).isoformat()
+        data["dateModified"] = last_modified(published).isoformat()
+    return data

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from . import calendar, charts, pages, share_card
+from . import calendar, charts, open_data, pages, share_card
 from .models import Measure, NextRelease, OldSlug, PreviewLink, PreviewLinkUse, Year
 
 
@@ -36,6 +36,16 @@ def render_year(request, year, *, is_home=False, preview=None):
     version = share_card.card_version(year, context["headline_figures"])
     card = reverse("stats:card", kwargs={"slug": year.slug}) + f"?v={version}"
     context.update(
+        structured=open_data.dataset(
+            name=f"{year.title}: figures",
+            description=year.introduction or year.title,
+            url=permalink,
+            years=[year],
+            downloads={
+                extension: absolute_url(request, f"/years/{year.slug}/data.{extension}")
+                for extension in ("csv", "json")
+            },
+        ),
         is_home=is_home,
         preview=preview,
         canonical_url=permalink,
@@ -143,3 +153,14 @@ def next_release_ics(request):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="next-release.ics"'
     return response
+
+
+def robots_txt(request):
+    """Search engines: everything public, never previews (the admin says noindex itself)."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /preview/",
+        "",
+        f"Sitemap: {absolute_url(request, reverse('stats:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -27,6 +27,7 @@ PAGES = [
     "/measures/cannabis/",
     "/years/2023/embed/drugs-seized/",
     "/accessibility/",
+    "/data/",
     "/years/no-such-year/",
 ]
 

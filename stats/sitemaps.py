@@ -1,0 +1,59 @@
+"""/sitemap.xml: every public page with its last modification time."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Measure, Year
+
+
+def _published():
+    return list(Year.objects.published().prefetch_related("change_notes"))
+
+
+class YearSitemap(Sitemap):
+    def items(self):
+        return _published()
+
+    def lastmod(self, year):
+        return year.last_updated
+
+
+class MeasureSitemap(Sitemap):
+    def items(self):
+        years = _published()
+        measures = Measure.objects.filter(
+            figures__year__in=years, figures__value__isnull=False
+        ).distinct()
+        self._updated = {}
+        for measure in measures.prefetch_related("figures"):
+            dates = [
+                y.last_updated
+                for y in years
+                if any(f.year_id == y.pk for f in measure.figures.all())
+            ]
+            self._updated[measure.pk] = max(dates)
+        return list(measures)
+
+    def location(self, measure):
+        return reverse("stats:measure", kwargs={"slug": measure.slug})
+
+    def lastmod(self, measure):
+        return self._updated[measure.pk]
+
+
+class PageSitemap(Sitemap):
+    """The pages that change whenever any year does."""
+
+    def items(self):
+        return ["stats:home", "stats:year_list", "stats:data", "stats:accessibility"]
+
+    def location(self, name):
+        return reverse(name)
+
+    def lastmod(self, name):
+        if name == "stats:accessibility":
+            return None
+        return max((year.last_updated for year in _published()), default=None)
+
+
+SITEMAPS = {"years": YearSitemap, "measures": MeasureSitemap, "pages": PageSitemap}
