@@ -13,7 +13,7 @@ COPY stats ./stats
 # Editable, so settings find templates and static files beside the code in /app.
 RUN pip install -c requirements.lock -e .
 
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 COPY templates ./templates
 COPY static ./static
 
@@ -27,4 +27,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --retries=3 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
 
-CMD ["gunicorn", "alliance.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+ENV GUNICORN_BIND=0.0.0.0:8000
+CMD ["gunicorn", "alliance.wsgi:application"]

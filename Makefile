@@ -14,7 +14,7 @@ export DATABASE_URL := postgres://alliance@127.0.0.1:$(LOCAL_PG_PORT)/alliance
 DB_TARGET := localdb
 endif
 
-.PHONY: help install lock localdb db demo run test check format stop browser clean
+.PHONY: help install lock localdb db demo run test check bench format stop browser clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,7 +49,7 @@ run: demo ## Serve the site with demo data on http://127.0.0.1:8000/
 	$(MANAGE) runserver 127.0.0.1:8000
 
 browser: ## Make sure Debian's Chromium is installed for the browser tests
-	@scripts/ensure-chromium.sh
+	@scripts/apt-need.sh $${CHROMIUM_PATH:-/usr/bin/chromium} chromium
 
 check: install ## Lint, format check and migrations check
 	$(VENV)/bin/ruff check .
@@ -58,6 +58,10 @@ check: install ## Lint, format check and migrations check
 
 test: install browser $(DB_TARGET) check ## Every test: unit, database and browser
 	$(VENV)/bin/pytest
+
+bench: demo ## Measure the public pages against the floor; writes bench/results.md
+	@scripts/apt-need.sh wrk wrk
+	$(PYTHON) bench/run.py
 
 format: install ## Fix lint and formatting where ruff can
 	$(VENV)/bin/ruff check --fix .

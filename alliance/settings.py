@@ -4,6 +4,7 @@ One module for every environment: each knob comes from the environment (or a `.e
 beside manage.py) with a default that is safe for development. `.env.example` lists them all.
 """
 
+import tempfile
 from pathlib import Path
 
 import environ
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a public page in the cache is answered before any other work, with the headers
+    # it was stored with (security headers included, added below on its first rendering).
+    "stats.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Straight after SecurityMiddleware, so static files skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -64,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stats.middleware.admin_not_indexed",
+    "stats.middleware.public_cache_headers",
     # Last, as django-axes asks: it turns a lockout into a plain "locked" response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -101,6 +106,30 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
     "DATABASE_CONNECT_TIMEOUT", default=3
 )
+
+# Local memory by default; redis://host:6379/0 to share one cache between processes and
+# machines (the page cache's content version lives there, so invalidation reaches them all).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://alliance")}
+# The page cache's content version must be the same for every process: Redis when it is the
+# cache, otherwise a tiny file cache that the workers on this machine share.
+if "redis" in CACHES["default"]["BACKEND"].lower():
+    CACHES["content_version"] = CACHES["default"]
+else:
+    CACHES["content_version"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.str(
+            "CONTENT_VERSION_DIR",
+            default=str(Path(tempfile.gettempdir()) / "alliance-content-version"),
+        ),
+    }
+# Public pages are rendered once per content version and served from the cache after that.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
+# How long a CDN may hold a public page; browsers always revalidate (previews and the admin
+# are never cached anywhere).
+CDN_CACHE_SECONDS = env.int("CDN_CACHE_SECONDS", default=60)
+HTTP_STALE_WHILE_REVALIDATE_SECONDS = env.int("HTTP_STALE_WHILE_REVALIDATE_SECONDS", default=300)
+HTTP_STALE_IF_ERROR_SECONDS = env.int("HTTP_STALE_IF_ERROR_SECONDS", default=24 * 60 * 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

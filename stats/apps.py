@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class StatsConfig(AppConfig):
     name = "stats"
     verbose_name = "Results"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

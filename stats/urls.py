@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 
 from . import views, views_open_data
 from .feeds import YearsFeed
+from .page_cache import cached_page
 from .sitemaps import SITEMAPS
 
 
@@ -23,20 +24,24 @@ register_converter(DataFormat, "format")
 app_name = "stats"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("years/", views.year_list, name="year_list"),
-    path("years/<slug:slug>/", views.year_detail, name="year"),
-    path("years/<slug:slug>/card.png", views.card, name="card"),
-    path("years/<slug:slug>/data.<format:extension>", views_open_data.year_data, name="year_data"),
-    path("years/<slug:slug>/embed/<slug:measure>/", views.embed, name="embed"),
-    path("measures/<slug:slug>/", views.measure_detail, name="measure"),
-    path("accessibility/", views.accessibility, name="accessibility"),
-    path("data/", views_open_data.data_page, name="data"),
-    path("data/all.<format:extension>", views_open_data.all_data, name="all_data"),
-    path("feed.xml", YearsFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
+    path("", cached_page(views.home), name="home"),
+    path("years/", cached_page(views.year_list), name="year_list"),
+    path("years/<slug:slug>/", cached_page(views.year_detail), name="year"),
+    path("years/<slug:slug>/card.png", cached_page(views.card), name="card"),
+    path(
+        "years/<slug:slug>/data.<format:extension>",
+        cached_page(views_open_data.year_data),
+        name="year_data",
+    ),
+    path("years/<slug:slug>/embed/<slug:measure>/", cached_page(views.embed), name="embed"),
+    path("measures/<slug:slug>/", cached_page(views.measure_detail), name="measure"),
+    path("accessibility/", cached_page(views.accessibility), name="accessibility"),
+    path("data/", cached_page(views_open_data.data_page), name="data"),
+    path("data/all.<format:extension>", cached_page(views_open_data.all_data), name="all_data"),
+    path("feed.xml", cached_page(YearsFeed()), name="feed"),
+    path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", cached_page(views.robots_txt), name="robots"),
     path("media/photos/<str:name>", views.photo, name="photo"),
     path("preview/<str:token>/", views.preview, name="preview"),
-    path("next-release.ics", views.next_release_ics, name="next_release_ics"),
+    path("next-release.ics", cached_page(views.next_release_ics), name="next_release_ics"),
 ]

@@ -20,7 +20,7 @@ def absolute_url(request, path):
 
 def published_year(slug):
     """The published year at this address, or (None, year) if it has moved from here."""
-    year = Year.objects.published().filter(slug=slug).first()
+    year = Year.objects.published().for_page().filter(slug=slug).first()
     if year is not None:
         return year, None
     old = OldSlug.objects.select_related("year").filter(slug=slug).first()
@@ -60,7 +60,7 @@ def render_year(request, year, *, is_home=False, preview=None):
 
 def home(request):
     """The latest published year in full; its canonical address is the year's permalink."""
-    year = Year.objects.latest_published()
+    year = Year.objects.for_page().latest_published()
     if year is None:
         return render(request, "stats/no_results.html")
     return render_year(request, year, is_home=True)

@@ -24,6 +24,10 @@ class YearQuerySet(models.QuerySet):
     def latest_published(self, now=None):
         return self.published(now).order_by("-period_end", "-published_at").first()
 
+    def for_page(self):
+        """With what every year page shows, fetched up front rather than once per use."""
+        return self.prefetch_related("change_notes", "quotes")
+
     def before(self, year):
         return self.filter(period_end__lt=year.period_start).order_by("-period_end")
 

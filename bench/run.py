@@ -1,0 +1,247 @@
+"""`make bench`: the public pages' throughput and latency under the production configuration,
+cached and uncached, against the floor (bench/floor.py) measured in the same run.
+
+Everything binds to 127.0.0.1 and stops by itself. Results go to bench/results.md.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+PAGES = {"home": "/", "year": "/years/2022/", "all_csv": "/data/all.csv"}
+CONNECTIONS, THREADS, SECONDS = 32, 2, int(os.environ.get("BENCH_SECONDS", 10))
+TARGETS = {"cached_ratio": 0.8, "p99_ms": 50.0, "uncached_year_ratio": 0.25}
+SITE_PORT, FLOOR_PORT = 8101, 8102
+
+
+def environment(**extra):
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "GUNICORN_ACCESS_LOG": "-",
+    }
+    env.update(extra)
+    return env
+
+
+def wait_until_up(port, path):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server on port {port} did not start")
+
+
+class Server:
+    def __init__(self, app, port, env):
+        self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+            [GUNICORN, app, "-c", str(ROOT / "gunicorn.conf.py")],
+            cwd=ROOT,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.port = port
+
+    def memory_mb(self):
+        """Resident memory of the gunicorn master and its workers."""
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            pids += [int(pid) for pid in children.read_text().split()]
+        total = 0
+        for pid in pids:
+            status = Path(f"/proc/{pid}/status")
+            if status.exists():
+                found = re.search(r"VmRSS:\s+(\d+) kB", status.read_text())
+                total += int(found.group(1)) if found else 0
+        return total / 1024
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def wrk(port, path):
+    output = subprocess.run(  # noqa: S603
+        [
+            shutil.which("wrk"),
+            f"-t{THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{SECONDS}s",
+            "--latency",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def latency_ms(label):
+        found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        value, unit = float(found.group(1)), found.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency_ms("50"),
+        "p99": latency_ms("99"),
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (sum(map(int, socket.groups())) if socket else 0),
+    }
+
+
+def show(label, name, result):
+    print(f"  {label:9} {name:8} {result['rps']:8.0f} req/s  p99 {result['p99']:6.1f} ms")
+
+
+def capture(port, folder):
+    """The exact bytes and type of each page, for the floor to serve."""
+    types = {}
+    for name, path in PAGES.items():
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}") as response:  # noqa: S310
+            (folder / name).write_bytes(response.read())
+            types[name] = response.headers["Content-Type"]
+    (folder / "types.json").write_text(json.dumps(types))
+
+
+def measure_site(env, label):
+    server = Server("alliance.wsgi:application", SITE_PORT, env)
+    try:
+        wait_until_up(SITE_PORT, "/healthz")
+        results = {}
+        for name, path in PAGES.items():
+            wrk(SITE_PORT, path)  # warm up: fill the cache, open connections
+            results[name] = wrk(SITE_PORT, path)
+            show(label, name, results[name])
+        results["memory_mb"] = server.memory_mb()
+        return results
+    finally:
+        server.stop()
+
+
+def main():
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
+    bodies = Path(tempfile.mkdtemp(prefix="bench-floor-"))
+    env = environment(STATIC_ROOT=str(static_root))
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )  # noqa: S603
+
+    print(f"wrk: {CONNECTIONS} connections, {THREADS} threads, {SECONDS}s per run")
+    cached = measure_site({**env, "PAGE_CACHE": "true"}, "cached")
+    uncached = measure_site({**env, "PAGE_CACHE": "false"}, "uncached")
+
+    server = Server("alliance.wsgi:application", SITE_PORT, {**env, "PAGE_CACHE": "false"})
+    try:
+        wait_until_up(SITE_PORT, "/healthz")
+        capture(SITE_PORT, bodies)
+    finally:
+        server.stop()
+    floor_server = Server(
+        "bench.floor:application", FLOOR_PORT, {**env, "FLOOR_BODIES": str(bodies)}
+    )
+    floor = {}
+    try:
+        wait_until_up(FLOOR_PORT, "/home")
+        for name in PAGES:
+            wrk(FLOOR_PORT, f"/{name}")
+            floor[name] = wrk(FLOOR_PORT, f"/{name}")
+            show("floor", name, floor[name])
+        floor["memory_mb"] = floor_server.memory_mb()
+    finally:
+        floor_server.stop()
+    shutil.rmtree(static_root, ignore_errors=True)
+    shutil.rmtree(bodies, ignore_errors=True)
+    report(cached, uncached, floor)
+
+
+def report(cached, uncached, floor):
+    checks = []
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`make bench`, {time.strftime('%Y-%m-%d %H:%M %Z')}: production settings (DEBUG off, "
+        "gunicorn with gunicorn.conf.py defaults, local PostgreSQL, demo data), wrk on loopback "
+        f"with {CONNECTIONS} connections for {SECONDS}s per run after a warm-up run. The floor "
+        "is a minimal Django view returning the same bytes under the same gunicorn settings "
+        "(bench/floor.py).",
+        "",
+        "| page | mode | req/s | share of floor | p50 ms | p99 ms | errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, path in PAGES.items():
+        for mode, results in (("floor", floor), ("cached", cached), ("uncached", uncached)):
+            r = results[name]
+            share = r["rps"] / floor[name]["rps"]
+            cells = [f"`{path}`", mode, f"{r['rps']:.0f}", f"{share:.2f}", f"{r['p50']:.1f}"]
+            cells += [f"{r['p99']:.1f}", str(r["errors"])]
+            lines.append("| " + " | ".join(cells) + " |")
+        checks.append(
+            (
+                f"{path} cached ≥ {TARGETS['cached_ratio']} of floor",
+                cached[name]["rps"] / floor[name]["rps"] >= TARGETS["cached_ratio"],
+            )
+        )
+        checks.append(
+            (
+                f"{path} cached p99 < {TARGETS['p99_ms']:.0f} ms",
+                cached[name]["p99"] < TARGETS["p99_ms"],
+            )
+        )
+    ratio = uncached["year"]["rps"] / floor["year"]["rps"]
+    checks.append(
+        (
+            f"/years/2022/ uncached ≥ {TARGETS['uncached_year_ratio']} of floor",
+            ratio >= TARGETS["uncached_year_ratio"],
+        )
+    )
+    errors = sum(r[name]["errors"] for r in (cached, uncached, floor) for name in PAGES)
+    checks.append(("no non-2xx responses or socket errors", errors == 0))
+    lines += [
+        "",
+        "Memory (resident, master and workers): "
+        f"site {cached['memory_mb']:.0f} MB cached, {uncached['memory_mb']:.0f} MB uncached; "
+        f"floor {floor['memory_mb']:.0f} MB.",
+        "",
+        "| target | met |",
+        "| --- | --- |",
+    ]
+    lines += [f"| {label} | {'yes' if met else '**no**'} |" for label, met in checks]
+    text = "\n".join(lines) + "\n"
+    (ROOT / "bench" / "results.md").write_text(text)
+    print()
+    print(text)
+    if not all(met for _, met in checks):
+        raise SystemExit("Some targets were not met (see above).")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""Public pages served from Django's cache, invalidated the moment anything changes.
+
+Views marked with `cached_page` are stored by `PageCacheMiddleware`, the first middleware:
+a page served from the cache skips every other middleware and the view itself, and never
+touches the database. It is stored with the headers the rest of the stack gave it.
+
+Every cached page's key carries the *content version*. Any save or delete of the press
+office's records makes a new version (signals in stats/signals.py), so the next request
+renders afresh. The version also knows the next scheduled publication time and renews itself
+then, so a year scheduled for 7am appears at 7am although nothing was saved at 7am.
+
+The version is kept in the "content_version" cache, which every process must share: the
+Redis cache when CACHE_URL is Redis, otherwise a small file cache on local disk, shared by
+the workers of one machine.
+"""
+
+import os
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError
+from django.db.models import Min
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+from .enums import YearState
+from .models import Year
+
+VERSION_KEY = "stats:content-version"
+CACHED_STATUSES = {200, 301}
+NOT_STORED_HEADERS = {"set-cookie"}
+
+
+def _next_scheduled_moment():
+    try:
+        moment = Year.objects.filter(
+            state=YearState.PUBLISHED, published_at__gt=timezone.now()
+        ).aggregate(first=Min("published_at"))["first"]
+    except DatabaseError:
+        return time.time() + 30  # no database to ask: look again shortly
+    return moment.timestamp() if moment else None
+
+
+def new_version():
+    """Make a new content version: every cached page is out of date from now on."""
+    state = {"version": uuid.uuid4().hex, "until": _next_scheduled_moment()}
+    caches["content_version"].set(VERSION_KEY, state, None)
+    return state["version"]
+
+
+_seen = (None, None)  # (file identity, state): the last version read from the file cache
+
+
+def _stored_state():
+    """The version state. From the file cache, reread only when its file has changed: a stat
+    costs far less than reading and unpickling on every request."""
+    global _seen
+    store = caches["content_version"]
+    if not hasattr(store, "_key_to_file"):  # Redis: one round trip
+        return store.get(VERSION_KEY)
+    try:
+        found = os.stat(store._key_to_file(VERSION_KEY))
+    except FileNotFoundError:
+        return None
+    identity = (found.st_ino, found.st_mtime_ns)
+    if _seen[0] != identity:
+        _seen = (identity, store.get(VERSION_KEY))
+    return _seen[1]
+
+
+def content_version():
+    state = _stored_state()
+    if state is None or (state["until"] is not None and time.time() >= state["until"]):
+        return new_version()
+    return state["version"]
+
+
+def cached_page(view):
+    """Mark a public view's responses as the same for everyone, so they may be cached."""
+
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.page_cacheable = True
+        return response
+
+    wrapper.__name__ = getattr(view, "__name__", type(view).__name__)
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _key(request):
+    # Scheme, host and path only: a query string cannot multiply the entries, and a plain
+    # HTTP request still reaches SecurityMiddleware's redirect to HTTPS.
+    host = request.get_host()
+    return f"stats:page:{content_version()}:{request.scheme}:{host}:{request.path}"
+
+
+def _from_cache(request, stored):
+    status, headers, content = stored
+    conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+    if status == 200 and conditional:
+        last_modified = parse_http_date_safe(headers.get("Last-Modified", ""))
+        unchanged = get_conditional_response(
+            request, etag=headers.get("ETag"), last_modified=last_modified
+        )
+        if unchanged is not None:
+            return unchanged
+    return HttpResponse(content, status=status, headers=headers)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+
+    def __call__(self, request):
+        if (
+            not settings.PAGE_CACHE
+            or request.method not in ("GET", "HEAD")
+            or request.path.startswith(self.static_prefix)
+        ):
+            return self.get_response(request)
+        key = _key(request)
+        page_cache = caches["default"]
+        stored = page_cache.get(key)
+        if stored is not None:
+            return _from_cache(request, stored)
+        response = self.get_response(request)
+        if (
+            getattr(response, "page_cacheable", False)
+            and response.status_code in CACHED_STATUSES
+            and not response.streaming
+        ):
+            headers = {k: v for k, v in response.items() if k.lower() not in NOT_STORED_HEADERS}
+            stored = (response.status_code, headers, response.content)
+            page_cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+        return response

@@ -1,0 +1,170 @@
+"""Caching and query budgets: what makes the public pages fast. Speed itself is measured by
+`make bench`, never by a timed test."""
+
+import datetime
+import subprocess
+import sys
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from stats.enums import Qualifier, Unit, YearState
+
+from .factories import make_figure, make_measure, make_quote, make_user, make_year
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year():
+    year = make_year("2022", title="Results 2022")
+    make_figure(
+        year,
+        make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True),
+        "4000000",
+        qualifier=Qualifier.NEARLY,
+    )
+    make_quote(year)
+    return year
+
+
+def test_a_cached_page_is_served_without_touching_the_database(
+    client, year, django_assert_num_queries
+):
+    first = client.get("/years/2022/")
+    with django_assert_num_queries(0):
+        again = client.get("/years/2022/")
+    assert again.status_code == HTTPStatus.OK and again.content == first.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/years/",
+        "/data/all.csv",
+        "/years/2022/data.json",
+        "/feed.xml",
+        "/sitemap.xml",
+        "/measures/drugs-seized/",
+        "/years/2022/card.png",
+    ],
+)
+def test_every_public_page_and_download_is_cached(client, year, path, django_assert_num_queries):
+    assert client.get(path).status_code == HTTPStatus.OK
+    with django_assert_num_queries(0):
+        assert client.get(path).status_code == HTTPStatus.OK
+
+
+def test_a_correction_is_visible_on_the_very_next_request(client, year):
+    assert "nearly £4m" in client.get("/years/2022/").content.decode()
+    figure = year.figures.get()
+    figure.value = 4200000
+    figure.save()
+    page = client.get("/years/2022/").content.decode()
+    assert "nearly £4.2m" in page and "nearly £4m" not in page
+
+
+def test_a_correction_through_the_admin_reaches_every_cached_page(client, year):
+    from . import admin_posts
+
+    for path in ["/", "/years/2022/", "/data/all.csv"]:
+        client.get(path)
+    client.force_login(make_user("olivia", "Press officers"))
+    data = admin_posts.existing_year(
+        year, figures={"drugs-seized": {"value": "3.9m"}}, change_note="Corrected."
+    )
+    assert client.post(f"/admin/stats/year/{year.pk}/change/", data).status_code == HTTPStatus.FOUND
+    client.logout()
+    assert "nearly £3.9m" in client.get("/").content.decode()
+    assert "nearly £3.9m" in client.get("/years/2022/").content.decode()
+    assert "3900000" in client.get("/data/all.csv").content.decode()
+
+
+def test_a_scheduled_year_appears_at_its_moment_although_nothing_was_saved(client, year):
+    moment = timezone.now() + datetime.timedelta(hours=2)
+    make_year("2023", title="Results 2023", published_at=moment)
+    assert "Results 2022" in client.get("/").content.decode()
+    assert client.get("/years/2023/").status_code == HTTPStatus.NOT_FOUND
+    with time_machine.travel(moment + datetime.timedelta(seconds=1)):
+        assert "Results 2023" in client.get("/").content.decode()
+        assert client.get("/years/2023/").status_code == HTTPStatus.OK
+
+
+def test_the_embed_card_stays_frameable_when_served_from_the_cache(client, year):
+    for _ in range(2):
+        assert "X-Frame-Options" not in client.get("/years/2022/embed/drugs-seized/")
+
+
+@pytest.mark.parametrize("figure_count", [1, 50])
+def test_an_uncached_year_page_runs_a_fixed_small_number_of_queries(
+    client, settings, figure_count, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE = False
+    previous = make_year("2021")
+    year = make_year("2022")
+    for n in range(figure_count):
+        measure = make_measure(unit=Unit.MONEY, is_headline=n < 4)
+        make_figure(previous, measure, "100")
+        make_figure(year, measure, "200")
+        make_quote(year, text=f"Quote {n}.")
+        year.change_notes.create(text=f"Change {n}.")
+    with django_assert_max_num_queries(8):
+        response = client.get("/years/2022/")
+    assert response.content.decode().count('class="card"') == min(figure_count, 4)
+
+
+class TestHTTPCaching:
+    def test_public_pages_may_be_held_briefly_by_a_cdn_and_served_stale(self, client, year):
+        header = client.get("/years/2022/")["Cache-Control"]
+        assert "public" in header and "s-maxage=60" in header and "max-age=0" in header
+        assert "stale-while-revalidate=" in header and "stale-if-error=" in header
+
+    def test_previews_and_the_admin_are_never_cached(self, client, year):
+        draft = make_year("2023", state=YearState.DRAFT, published_at=None)
+        client.force_login(make_user("olivia", "Press officers"))
+        for path in [
+            f"/admin/stats/year/{draft.pk}/preview/",
+            "/admin/",
+            f"/admin/stats/year/{draft.pk}/change/",
+        ]:
+            header = client.get(path)["Cache-Control"]
+            assert "no-store" in header and "private" in header, path
+
+
+def test_static_files_are_compressed_hashed_and_small(tmp_path, settings):
+    """The page's own CSS (it has no fonts or images of its own) weighs under 50 KB compressed."""
+    env = {"STATIC_ROOT": str(tmp_path), "SECRET_KEY": "collectstatic-only", "DEBUG": "false"}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        check=True,
+        env={**__import__("os").environ, **env},
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    css = [
+        p
+        for p in (tmp_path / "css").iterdir()
+        if p.name.startswith("site.") and p.suffix == ".css" and p.name != "site.css"
+    ]
+    assert len(css) == 1  # one content-hashed copy
+    hashed = css[0]
+    for suffix in (".gz", ".br"):
+        compressed = hashed.with_name(hashed.name + suffix)
+        assert compressed.exists() and compressed.stat().st_size < 50 * 1024
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    response = Client().get(f"/static/css/{hashed.name}", HTTP_ACCEPT_ENCODING="br")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Encoding"] == "br"
+    assert (
+        "immutable" in response["Cache-Control"]
+        and "max-age=315360000" in response["Cache-Control"]
+    )
