@@ -16,6 +16,10 @@ env = environ.Env()
 # Real environment variables win over the file, so CI and containers need no .env.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+# "production" turns on HTTPS-only cookies, HSTS, a second factor for staff, and refuses to
+# start with an unsafe setting. Anything else is development or a test.
+PRODUCTION = env.str("ENVIRONMENT", default="development") == "production"
+
 # Off unless asked for: a forgotten variable must never expose debug pages in production.
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -26,8 +30,23 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+if PRODUCTION:
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG must be off")
+    if (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 10
+        or SECRET_KEY.startswith("django-insecure")
+    ):
+        problems.append("SECRET_KEY must be at least 50 random characters")
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS must name the site's host names")
+    if problems:
+        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 
 # Canonical address of the public site, used for permalinks and citations; without it,
 # links are built from the request's own host.
@@ -47,6 +66,9 @@ INSTALLED_APPS = [
     "simple_history",  # every change to every record, readable in the admin
     "concurrency",  # optimistic locking: no silent overwrite when two people edit a year
     "axes",  # throttles password guessing
+    "csp",  # Content-Security-Policy header
+    "django_otp",  # a second factor for staff
+    "django_otp.plugins.otp_totp",
     "stats",
 ]
 
@@ -55,6 +77,8 @@ MIDDLEWARE = [
     # it was stored with (security headers included, added below on its first rendering).
     "stats.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "stats.middleware.permissions_policy",
     # Straight after SecurityMiddleware, so static files skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Records who made each change in the history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -106,6 +131,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
     "DATABASE_CONNECT_TIMEOUT", default=3
 )
+# ...nor on a query that never finishes: both far below gunicorn's worker timeout.
+DATABASES["default"]["OPTIONS"]["options"] = "-c statement_timeout={}".format(
+    env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)
+)
 
 # Local memory by default; redis://host:6379/0 to share one cache between processes and
 # machines (the page cache's content version lives there, so invalidation reaches them all).
@@ -145,6 +174,53 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
+
+# --- Security ------------------------------------------------------------------------------
+# In production the site is served over HTTPS behind a proxy that sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=63072000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # the figure embeds alone may be framed (stats.views.embed)
+# Cookies: HTTPS only in production, never readable by scripts, not sent cross-site, and
+# with __Host- names so no subdomain can set them.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "__Host-sessionid" if PRODUCTION else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if PRODUCTION else "csrftoken"
+# Strict Content Security Policy: nothing inline, nothing from elsewhere. The site has no
+# scripts of its own; the admin's come from our own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": PRODUCTION,
+    }
+}
+# Browser features the site never uses, turned off.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), "
+    "serial=(), usb=(), xr-spatial-tracking=(), interest-cohort=()"
+)
+# Staff sign in with a one-time code from an authenticator app as well as their password.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Operation Alliance results")
 
 # Staff sessions end after this many seconds without a request, and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)

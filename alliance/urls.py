@@ -4,6 +4,12 @@ from django.urls import include, path
 
 from stats import health
 
+if settings.OTP_REQUIRED:
+    from django_otp.admin import OTPAdminSite
+
+    # Staff sign in with a one-time code as well as their password.
+    admin.site.__class__ = OTPAdminSite
+
 admin.site.site_header = f"{settings.OPERATION_NAME} results: press office"
 admin.site.site_title = f"{settings.OPERATION_NAME} admin"
 admin.site.index_title = "Years, figures and quotes"

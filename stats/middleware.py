@@ -38,3 +38,14 @@ def public_cache_headers(get_response):
         return response
 
     return middleware
+
+
+def permissions_policy(get_response):
+    """Turn off the browser features the site never uses."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware

@@ -14,7 +14,6 @@ Redis cache when CACHE_URL is Redis, otherwise a small file cache on local disk,
 the workers of one machine.
 """
 
-import os
 import time
 import uuid
 
@@ -52,28 +51,10 @@ def new_version():
     return state["version"]
 
 
-_seen = (None, None)  # (file identity, state): the last version read from the file cache
-
-
-def _stored_state():
-    """The version state. From the file cache, reread only when its file has changed: a stat
-    costs far less than reading and unpickling on every request."""
-    global _seen
-    store = caches["content_version"]
-    if not hasattr(store, "_key_to_file"):  # Redis: one round trip
-        return store.get(VERSION_KEY)
-    try:
-        found = os.stat(store._key_to_file(VERSION_KEY))
-    except FileNotFoundError:
-        return None
-    identity = (found.st_ino, found.st_mtime_ns)
-    if _seen[0] != identity:
-        _seen = (identity, store.get(VERSION_KEY))
-    return _seen[1]
-
-
 def content_version():
-    state = _stored_state()
+    # Read on every request: a file's inode and timestamp are reused too coarsely to tell a
+    # change from no change, and a missed change would serve a stale page.
+    state = caches["content_version"].get(VERSION_KEY)
     if state is None or (state["until"] is not None and time.time() >= state["until"]):
         return new_version()
     return state["version"]

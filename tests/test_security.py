@@ -1,0 +1,165 @@
+"""Security settings and headers, checked on real responses from the production configuration."""
+
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from http import HTTPStatus
+
+import pytest
+
+from stats.enums import Unit
+
+from .factories import make_figure, make_measure, make_year
+from .servers import ROOT, STRONG_KEY, gunicorn, production_env
+
+
+def run_manage(env, *args):
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"DEBUG": "true"}, "DEBUG must be off"),
+        ({"SECRET_KEY": "short-and-weak"}, "SECRET_KEY must be at least 50 random characters"),
+        ({"SECRET_KEY": "a" * 60}, "SECRET_KEY must be at least 50 random characters"),
+        ({"SECRET_KEY": ""}, "Set SECRET_KEY"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must name"),
+        ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS must name"),
+    ],
+)
+def test_production_refuses_to_start_with_an_unsafe_setting(override, message):
+    result = run_manage(production_env(**override), "check")
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_deployment_checklist_passes_in_production():
+    result = run_manage(production_env(), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def fetch(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        return opener.open(request, timeout=10)
+    except urllib.error.HTTPError as error:
+        return error
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+HTTPS = {"X-Forwarded-Proto": "https"}
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """A production server over a year with a figure (committed, and removed afterwards)."""
+    with django_db_blocker.unblock():
+        year = make_year("2022")
+        make_figure(
+            year, make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True), "4000000"
+        )
+        try:
+            with gunicorn(production_env()) as url:
+                yield url
+        finally:
+            year.delete()
+            from stats.models import Measure
+
+            Measure.objects.all().delete()
+
+
+def test_security_headers_on_a_public_page(site):
+    response = fetch(site + "/years/2022/", HTTPS)
+    assert response.status == HTTPStatus.OK
+    headers = response.headers
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains; preload"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert (
+        "camera=()" in headers["Permissions-Policy"]
+        and "geolocation=()" in headers["Permissions-Policy"]
+    )
+
+
+def test_the_same_headers_on_a_page_from_the_cache(site):
+    first = fetch(site + "/years/2022/", HTTPS).headers
+    again = fetch(site + "/years/2022/", HTTPS).headers
+    for name in [
+        "Content-Security-Policy",
+        "Strict-Transport-Security",
+        "X-Frame-Options",
+        "Permissions-Policy",
+    ]:
+        assert again[name] == first[name]
+
+
+def test_only_the_figure_embed_may_be_framed(site):
+    for _ in range(2):  # rendered, then from the cache
+        headers = fetch(site + "/years/2022/embed/drugs-seized/", HTTPS).headers
+        assert "frame-ancestors *" in headers["Content-Security-Policy"]
+        assert "X-Frame-Options" not in headers
+
+
+def test_plain_http_is_sent_to_https_except_the_probes(site):
+    response = fetch(site + "/years/2022/")
+    assert response.status == HTTPStatus.MOVED_PERMANENTLY
+    location = response.headers["Location"]
+    assert location.startswith("https://127.0.0.1") and location.endswith("/years/2022/")
+    assert fetch(site + "/healthz").status == HTTPStatus.OK
+
+
+def test_admin_cookies_are_secure_host_only_and_the_login_asks_for_a_code(site):
+    response = fetch(site + "/admin/login/", HTTPS)
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-csrftoken=")
+    assert (
+        "Secure" in cookie
+        and "HttpOnly" in cookie
+        and "SameSite=Lax" in cookie
+        and "Path=/" in cookie
+    )
+    page = response.read().decode()
+    assert 'name="otp_token"' in page
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_no_page_shows_a_stack_trace(site):
+    for path in [
+        "/years/%00/",
+        "/years/../../etc/passwd",
+        "/years/" + "9" * 5000 + "/",
+        "/measures/%ff/",
+    ]:
+        response = fetch(site + path, HTTPS)
+        body = response.read().decode(errors="replace")
+        # gunicorn answers an overlong address itself with 414.
+        plain = (HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.REQUEST_URI_TOO_LONG)
+        assert response.status in plain, path[:40]
+        assert "Traceback" not in body and "django" not in body.lower(), path[:40]
+
+
+def test_passwords_need_twelve_characters_and_not_a_common_one(settings):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ["short1", "password1234", "123456789012"]:
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+    validate_password("a-long-uncommon-passphrase")
+    assert STRONG_KEY  # the production server above used a strong key
