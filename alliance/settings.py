@@ -139,16 +139,17 @@ DATABASES["default"]["OPTIONS"]["options"] = "-c statement_timeout={}".format(
 # Local memory by default; redis://host:6379/0 to share one cache between processes and
 # machines (the page cache's content version lives there, so invalidation reaches them all).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://alliance")}
-# The page cache's content version must be the same for every process: Redis when it is the
-# cache, otherwise a tiny file cache that the workers on this machine share.
+# What every process must see alike: the page cache's content version, and the last good copy
+# of each page (served if the database goes away). Redis when it is the cache, otherwise a
+# file cache that the workers on this machine share and that survives restarts.
 if "redis" in CACHES["default"]["BACKEND"].lower():
-    CACHES["content_version"] = CACHES["default"]
+    CACHES["shared"] = CACHES["default"]
 else:
-    CACHES["content_version"] = {
+    CACHES["shared"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env.str(
-            "CONTENT_VERSION_DIR",
-            default=str(Path(tempfile.gettempdir()) / "alliance-content-version"),
+            "SHARED_CACHE_DIR",
+            default=str(Path(tempfile.gettempdir()) / "alliance-shared-cache"),
         ),
     }
 # Public pages are rendered once per content version and served from the cache after that.

@@ -6,7 +6,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 PORT="${LOCAL_PG_PORT:-54329}"
-ROOT="$PWD/.local/pg"
+ROOT="${LOCAL_PG_ROOT:-$PWD/.local/pg}"
 DATA="$ROOT/data"
 LOG="$ROOT/postgres.log"
 
@@ -58,13 +58,11 @@ start() {
             -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=''" start >/dev/null \
             || { tail -n 20 "$LOG" >&2; exit 1; }
     fi
-    for db in alliance; do
-        if ! "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U alliance -d postgres -tAc \
-            "select 1 from pg_database where datname = '$db'" | grep -q 1; then
-            "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U alliance "$db"
-        fi
-    done
-    echo "PostgreSQL is running on 127.0.0.1:$PORT (data in .local/pg)."
+    if ! "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U alliance -d postgres -tAc \
+        "select 1 from pg_database where datname = 'alliance'" | grep -q 1; then
+        "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U alliance alliance
+    fi
+    echo "PostgreSQL is running on 127.0.0.1:$PORT (data in $ROOT)."
 }
 
 stop() {

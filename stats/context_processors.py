@@ -1,6 +1,16 @@
 from django.conf import settings
+from django.db import DatabaseError
 
 from .models import NextRelease
+
+
+def _next_release():
+    # A page that can be shown without the database (an error page during an outage) must
+    # not fail for want of the announcement in its footer.
+    try:
+        return NextRelease.objects.upcoming().first()
+    except DatabaseError:
+        return None
 
 
 def force(request):
@@ -11,7 +21,7 @@ def force(request):
         "force_website_url": settings.FORCE_WEBSITE_URL,
         "contact_url": settings.CONTACT_URL,
         # Lazy: a page that does not show it runs no query for it.
-        "next_release": NextRelease.objects.upcoming().first,
+        "next_release": _next_release,
         "report": {
             "online_url": settings.REPORT_ONLINE_URL,
             "phone": settings.REPORT_PHONE,

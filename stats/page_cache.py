@@ -9,9 +9,9 @@ office's records makes a new version (signals in stats/signals.py), so the next 
 renders afresh. The version also knows the next scheduled publication time and renews itself
 then, so a year scheduled for 7am appears at 7am although nothing was saved at 7am.
 
-The version is kept in the "content_version" cache, which every process must share: the
-Redis cache when CACHE_URL is Redis, otherwise a small file cache on local disk, shared by
-the workers of one machine.
+The version, and the last good copy of each page (served when the database is unreachable),
+are kept in the "shared" cache, which every process sees: the Redis cache when CACHE_URL is
+Redis, otherwise a file cache on local disk, shared by the workers of one machine.
 """
 
 import time
@@ -22,6 +22,7 @@ from django.core.cache import caches
 from django.db import DatabaseError
 from django.db.models import Min
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
@@ -47,14 +48,14 @@ def _next_scheduled_moment():
 def new_version():
     """Make a new content version: every cached page is out of date from now on."""
     state = {"version": uuid.uuid4().hex, "until": _next_scheduled_moment()}
-    caches["content_version"].set(VERSION_KEY, state, None)
+    caches["shared"].set(VERSION_KEY, state, None)
     return state["version"]
 
 
 def content_version():
     # Read on every request: a file's inode and timestamp are reused too coarsely to tell a
     # change from no change, and a missed change would serve a stale page.
-    state = caches["content_version"].get(VERSION_KEY)
+    state = caches["shared"].get(VERSION_KEY)
     if state is None or (state["until"] is not None and time.time() >= state["until"]):
         return new_version()
     return state["version"]
@@ -73,11 +74,10 @@ def cached_page(view):
     return wrapper
 
 
-def _key(request):
+def _key(request, version):
     # Scheme, host and path only: a query string cannot multiply the entries, and a plain
     # HTTP request still reaches SecurityMiddleware's redirect to HTTPS.
-    host = request.get_host()
-    return f"stats:page:{content_version()}:{request.scheme}:{host}:{request.path}"
+    return f"stats:page:{version}:{request.scheme}:{request.get_host()}:{request.path}"
 
 
 def _from_cache(request, stored):
@@ -105,9 +105,10 @@ class PageCacheMiddleware:
             or request.path.startswith(self.static_prefix)
         ):
             return self.get_response(request)
-        key = _key(request)
         page_cache = caches["default"]
-        stored = page_cache.get(key)
+        # Read once: a page rendered while a save lands is stored under the old version.
+        version = content_version()
+        stored = page_cache.get(_key(request, version))
         if stored is not None:
             return _from_cache(request, stored)
         response = self.get_response(request)
@@ -118,5 +119,25 @@ class PageCacheMiddleware:
         ):
             headers = {k: v for k, v in response.items() if k.lower() not in NOT_STORED_HEADERS}
             stored = (response.status_code, headers, response.content)
-            page_cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+            page_cache.set(_key(request, version), stored, settings.PAGE_CACHE_SECONDS)
+            # The last good copy, whatever the version: served if the database goes away.
+            caches["shared"].set(_key(request, "last-good"), stored, None)
+        return response
+
+    def process_exception(self, request, exception):
+        """The database is unreachable: a stale results page beats an error page."""
+        if not isinstance(exception, DatabaseError):
+            return None
+        if request.method in ("GET", "HEAD") and not request.path.startswith(
+            "/" + settings.ADMIN_URL
+        ):
+            stored = caches["shared"].get(_key(request, "last-good"))
+            if stored is not None:
+                response = _from_cache(request, stored)
+                response["Cache-Control"] = "no-cache"
+                response["X-Served-Stale"] = "database unavailable"
+                return response
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
         return response

@@ -17,4 +17,4 @@ def _empty_cache():
     from django.core.cache import caches
 
     caches["default"].clear()
-    caches["content_version"].clear()
+    caches["shared"].clear()

@@ -1,0 +1,136 @@
+"""A database outage, for real: a PostgreSQL cluster of the test's own is stopped and started
+under a running production server."""
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http import HTTPStatus
+
+import pytest
+
+from .servers import ROOT, free_port, gunicorn, production_env
+
+HTTPS = {"X-Forwarded-Proto": "https"}
+ADMIN_PASSWORD = "a-long-outage-test-passphrase"
+
+
+def localdb(action, root, port):
+    subprocess.run(  # noqa: S603 - our own script
+        [str(ROOT / "scripts" / "localdb.sh"), action],
+        env={
+            "PATH": "/usr/bin:/bin:/usr/sbin:/sbin",
+            "LOCAL_PG_ROOT": str(root),
+            "LOCAL_PG_PORT": str(port),
+        },
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def database():
+    """A throwaway cluster (inside the project, where the postgres user can reach it)."""
+    root, port = ROOT / ".local" / f"outage-pg-{free_port()}", free_port()
+    localdb("start", root, port)
+    url = f"postgres://alliance@127.0.0.1:{port}/alliance"
+    env = production_env(
+        DATABASE_URL=url, OTP_REQUIRED="false", DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD
+    )
+    for command in (
+        ["migrate", "-v0"],
+        ["load_demo"],
+        ["createsuperuser", "--no-input", "--username", "admin", "--email", "a@example.org"],
+    ):
+        subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )  # noqa: S603
+    try:
+        yield env, (lambda: localdb("stop", root, port)), (lambda: localdb("start", root, port))
+    finally:
+        localdb("stop", root, port)
+        subprocess.run(["rm", "-rf", str(root)], check=False)  # noqa: S603, S607 - owned by postgres
+
+
+class Browser:
+    """Just enough of a browser: cookies, headers, no redirects followed, timings. Cookies are
+    kept by hand: the server sees HTTPS (X-Forwarded-Proto) and marks them Secure."""
+
+    def __init__(self, base):
+        self.base = base
+        self.cookies = {}
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    def get(self, path, data=None):
+        body = urllib.parse.urlencode(data).encode() if data else None
+        origin = self.base.replace("http://", "https://")
+        headers = {**HTTPS, "Referer": origin + path} if data else dict(HTTPS)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310
+        started = time.monotonic()
+        try:
+            response = self.opener.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            response = error
+        response.elapsed = time.monotonic() - started
+        response.text = response.read().decode()
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response
+
+    def sign_in(self):
+        page = self.get("/admin/login/").text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
+        return self.get("/admin/login/?next=/admin/", form)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_the_site_rides_out_a_database_outage_and_recovers_without_a_restart(database):
+    if not shutil.which("runuser") and not shutil.which("initdb"):
+        pytest.skip("no way to run PostgreSQL here")
+    env, stop_database, start_database = database
+    with gunicorn(env) as url:
+        browser = Browser(url)
+        pages = ["/", "/years/2022/", "/data/all.csv", "/feed.xml"]
+        before = {path: browser.get(path).text for path in pages}
+        assert browser.get("/readyz").status == HTTPStatus.OK
+
+        stop_database()
+        for path in pages:  # the last good copies, as they were
+            response = browser.get(path)
+            assert response.status == HTTPStatus.OK and response.text == before[path], path
+            assert response.elapsed < 10, path
+        readiness = browser.get("/readyz")
+        assert readiness.status == HTTPStatus.SERVICE_UNAVAILABLE and readiness.elapsed < 10
+        assert browser.get("/healthz").status == HTTPStatus.OK
+        never_seen = browser.get("/measures/drugs-seized/")
+        assert never_seen.status == HTTPStatus.SERVICE_UNAVAILABLE
+        assert "Temporarily unavailable" in never_seen.text and "Traceback" not in never_seen.text
+        admin = browser.sign_in()
+        assert (
+            admin.status == HTTPStatus.SERVICE_UNAVAILABLE
+            and "Temporarily unavailable" in admin.text
+        )
+        assert admin.elapsed < 10
+
+        start_database()
+        assert browser.get("/readyz").status == HTTPStatus.OK
+        assert browser.get("/measures/drugs-seized/").status == HTTPStatus.OK
+        signed_in = browser.sign_in()
+        assert signed_in.status == HTTPStatus.FOUND and signed_in.headers["Location"] == "/admin/"
+        assert browser.get("/admin/").status == HTTPStatus.OK
