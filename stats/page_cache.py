@@ -14,6 +14,7 @@ are kept in the "shared" cache, which every process sees: the Redis cache when C
 Redis, otherwise a file cache on local disk, shared by the workers of one machine.
 """
 
+import hashlib
 import time
 import uuid
 
@@ -76,8 +77,10 @@ def cached_page(view):
 
 def _key(request, version):
     # Scheme, host and path only: a query string cannot multiply the entries, and a plain
-    # HTTP request still reaches SecurityMiddleware's redirect to HTTPS.
-    return f"stats:page:{version}:{request.scheme}:{request.get_host()}:{request.path}"
+    # HTTP request still reaches SecurityMiddleware's redirect to HTTPS. Hashed, because an
+    # address may be long or hold characters no cache accepts in a key.
+    address = f"{request.scheme}://{request.get_host()}{request.path}"
+    return f"stats:page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _from_cache(request, stored):

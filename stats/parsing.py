@@ -17,6 +17,8 @@ MULTIPLIERS = {
 }
 NUMBER = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?")
 EXAMPLES = "such as 1500000, 1,500,000, £1.5m or 40%"
+# Whole-number digits beyond any real figure (the database keeps 13).
+MAX_DIGITS = 15
 
 
 class AmountError(ValueError):
@@ -54,10 +56,14 @@ def parse_amount(text: str) -> tuple[Decimal, str]:
         raise AmountError(f"Check the commas and the decimal point: enter a number, {EXAMPLES}.")
     if suffix and symbol == "%":
         raise AmountError("A percentage cannot be in thousands or millions.")
+    whole, _, fraction = digits.replace(",", "").partition(".")
+    if len(whole) > MAX_DIGITS:
+        raise AmountError("That number is far too large: check it.")
+    value = Decimal(sign + digits.replace(",", "")) * MULTIPLIERS[suffix]
     try:
-        value = Decimal(sign + digits.replace(",", "")) * MULTIPLIERS[suffix]
-    except InvalidOperation as error:  # pragma: no cover - the pattern above admits only digits
-        raise AmountError(f"Enter a number, {EXAMPLES}.") from error
-    if value != value.quantize(Decimal("0.01")):
+        exact = value == value.quantize(Decimal("0.01"))
+    except InvalidOperation as error:  # more digits than any figure can have
+        raise AmountError("That number is far too large: check it.") from error
+    if not exact:
         raise AmountError("Use no more than two decimal places (pence).")
     return value, symbol

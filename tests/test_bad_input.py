@@ -1,0 +1,158 @@
+"""Hostile and odd input: plain 400s and 404s, never a 500; nothing invalid saved; text escaped."""
+
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stats.admin.forms import FigureForm
+from stats.enums import Qualifier, Unit, YearState
+from stats.models import Figure, Quote
+from stats.models.figure import LIMITS
+from stats.parsing import AmountError, parse_amount
+
+from .factories import make_figure, make_measure, make_quote, make_year
+
+ODD_PATHS = [
+    "/years/2099/",
+    "/years/" + "a" * 300 + "/",
+    "/years/%E2%80%AE%00/",
+    "/years/../admin/",
+    "/years/2022/data.exe",
+    "/years/2022/embed/%ff/",
+    "/years/2022/embed/no-such-measure/",
+    "/years/2022/card.png?v=<script>",
+    "/measures/%00/",
+    "/measures/" + "é" * 50 + "/",
+    "/data/all.xml",
+    "/preview/garbage/",
+    "/preview/" + "x" * 5000 + "/",
+    "/media/photos/../../etc/passwd",
+    "/media/photos/none.png",
+    "/feed.xml?page=-1",
+    "/next-release.ics?x=%00",
+    "/%ff%fe/",
+    "/years/2022/?q=' OR 1=1 --",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ODD_PATHS, ids=lambda p: p[:40])
+def test_odd_addresses_get_a_plain_not_found_or_bad_request(client, path):
+    make_figure(make_year("2022"), make_measure(slug="drugs-seized", unit=Unit.MONEY), "4000000")
+    client.raise_request_exception = False
+    response = client.get(path)
+    assert response.status_code in (
+        HTTPStatus.OK,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.NOT_FOUND,
+        HTTPStatus.GONE,
+    )
+    assert b"Traceback" not in response.content
+
+
+@pytest.mark.django_db
+def test_a_wrong_host_is_refused_plainly(client):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+@given(st.text(max_size=40))
+def test_the_amount_reader_never_crashes_and_only_returns_exact_amounts(text):
+    try:
+        value, symbol = parse_amount(text)
+    except AmountError as error:
+        assert str(error)  # always a message for the field
+        return
+    assert isinstance(value, Decimal) and value.is_finite()
+    assert value == value.quantize(Decimal("0.01"))
+    assert symbol in ("", "£", "%")
+
+
+@given(
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=2, min_value=-(10**12), max_value=10**12
+    )
+)
+def test_any_number_typed_plainly_reads_back_exactly(number):
+    assert parse_amount(str(number)) == (number, "")
+
+
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            "=cmd|' /C calc'!A0",
+            "'; DROP TABLE stats_year; --",
+            "\x00",
+            "1e9999",
+            "-0",
+            "NaN",
+            "£-5m",
+            "%",
+            "£",
+        ]
+    ),
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    value=HOSTILE_TEXT,
+    comparison=HOSTILE_TEXT,
+    note=HOSTILE_TEXT,
+    unit=st.sampled_from(Unit.values),
+)
+def test_the_figure_form_rejects_cleanly_and_saves_only_valid_figures(
+    value, comparison, note, unit
+):
+    year = (
+        make_year("2023", state=YearState.DRAFT, published_at=None)
+        if not hasattr(Figure, "_year")
+        else None
+    )
+    measure = make_measure(unit=unit)
+    data = {
+        "measure": measure.pk,
+        "value": value,
+        "qualifier": Qualifier.EXACT,
+        "comparison": comparison[:100],
+        "note": note[:300],
+    }
+    form = FigureForm(data=data, instance=Figure(year=year), year=year)
+    if form.is_valid():
+        figure = form.save()
+        figure.refresh_from_db()
+        if figure.value is not None:
+            low, high = LIMITS[figure.unit]
+            assert low <= figure.value <= high
+            assert figure.unit != Unit.COUNT or figure.value == figure.value.to_integral_value()
+        assert figure.unit != Unit.PERCENT_CHANGE or figure.comparison.strip()
+    else:
+        assert form.errors
+    year.delete()
+    measure.delete()
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.text(min_size=1, max_size=200).filter(str.strip),
+    name=st.text(min_size=1, max_size=120).filter(str.strip),
+)
+def test_any_quote_is_shown_as_text_never_as_markup(client, words, name):
+    year = make_year("2022")
+    make_quote(year, speaker_name=name, text="<script>alert('x')</script> " + words)
+    page = client.get("/years/2022/").content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    Quote.objects.all().delete()
+    year.delete()
