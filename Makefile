@@ -14,7 +14,7 @@ export DATABASE_URL := postgres://alliance@127.0.0.1:$(LOCAL_PG_PORT)/alliance
 DB_TARGET := localdb
 endif
 
-.PHONY: help install lock localdb db demo run test check bench format stop browser clean
+.PHONY: help install lock localdb db demo run test check bench backup restore format stop browser clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,13 @@ test: install browser $(DB_TARGET) check ## Every test: unit, database and brows
 bench: demo ## Measure the public pages against the floor; writes bench/results.md
 	@scripts/apt-need.sh wrk wrk
 	$(PYTHON) bench/run.py
+
+backup: install $(DB_TARGET) ## Write a timestamped pg_dump of the database to backups/
+	@scripts/backup.sh backups
+
+restore: install $(DB_TARGET) ## Restore FILE=backups/....dump into an empty database
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/alliance-....dump" >&2; exit 1; }
+	@scripts/backup.sh restore "$(FILE)"
 
 format: install ## Fix lint and formatting where ruff can
 	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,77 @@
+"""A backup restores into an empty database with every record exactly as it was."""
+
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from stats import publishing
+from stats.models import ChangeNote, Figure, Quote, Year
+
+from .factories import make_user
+from .servers import ROOT, database_url
+
+TABLES = [
+    "stats_year", "stats_figure", "stats_quote", "stats_changenote", "stats_measure",
+    "stats_historicalyear", "stats_historicalfigure", "stats_historicalquote",
+    "stats_historicalchangenote", "auth_group_permissions",
+]  # fmt: skip
+
+
+def rows(cursor, table):
+    cursor.execute(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608 - fixed table names
+    return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_round_trip_keeps_every_figure_quote_note_and_revision(tmp_path):
+    call_command("load_demo")
+    year = Year.objects.get(slug="2022")
+    publishing.unpublish(year, make_user("paul", "Publishers"))
+    figure = Figure.objects.get(measure__slug="criminal-cash-seized")
+    figure.value = 1600000
+    figure.save()
+    publishing.publish(year, make_user("petra", "Publishers"), change_note="Cash corrected.")
+    assert ChangeNote.objects.count() == 1 and Quote.objects.count() == 4
+
+    source = database_url()
+    target_name = connection.settings_dict["NAME"] + "_restored"
+    target = source.rsplit("/", 1)[0] + "/" + target_name
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{target_name}"')
+        cursor.execute(f'CREATE DATABASE "{target_name}"')
+    try:
+        dump = subprocess.run(  # noqa: S603 - our own script
+            [str(ROOT / "scripts" / "backup.sh"), str(tmp_path)],
+            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": source},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        files = list(tmp_path.glob("alliance-*.dump"))
+        assert len(files) == 1 and files[0].name in dump.stdout
+        subprocess.run(  # noqa: S603
+            [str(ROOT / "scripts" / "backup.sh"), "restore", str(files[0])],
+            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": target},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        refused = subprocess.run(  # noqa: S603 - a second restore would mix two databases
+            [str(ROOT / "scripts" / "backup.sh"), "restore", str(files[0])],
+            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": target},
+            capture_output=True,
+            text=True,
+        )
+        assert refused.returncode != 0 and "not empty" in refused.stderr
+
+        import psycopg
+
+        with psycopg.connect(target) as restored, connection.cursor() as original:
+            for table in TABLES:
+                assert rows(restored.cursor(), table) == rows(original, table), table
+            assert rows(restored.cursor(), "stats_historicalfigure")  # the revisions came too
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{target_name}" WITH (FORCE)')
