@@ -163,3 +163,20 @@ def test_passwords_need_twelve_characters_and_not_a_common_one(settings):
             validate_password(weak)
     validate_password("a-long-uncommon-passphrase")
     assert STRONG_KEY  # the production server above used a strong key
+
+
+@pytest.mark.django_db
+def test_a_staff_member_gets_an_authenticator_device(capsys):
+    from django.core.management import CommandError, call_command
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .factories import make_user
+
+    user = make_user("olivia", "Press officers")
+    call_command("add_totp_device", "olivia")
+    assert "otpauth://totp/" in capsys.readouterr().out
+    device = TOTPDevice.objects.get(user=user)
+    assert device.verify_token(totp(device.bin_key))
+    with pytest.raises(CommandError, match="No staff account"):
+        call_command("add_totp_device", "nobody")

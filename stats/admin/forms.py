@@ -3,6 +3,7 @@
 from concurrency.forms import get_signer
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -10,6 +11,7 @@ from ..enums import Unit
 from ..formatting import format_value, plain_decimal
 from ..models import Figure, Year
 from ..parsing import AmountError, parse_amount
+from ..photos import clean_photo
 from ..plausibility import CHECKED_UNITS, FACTOR, is_implausible, previous_published_figure
 from ..revisions import changes_to_year
 
@@ -152,6 +154,12 @@ class YearForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_at"].initial = timezone.now().isoformat()
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):  # a new upload, not the photo already saved
+            return clean_photo(photo)
+        return photo
 
     def clean(self):
         cleaned = super().clean()
