@@ -14,7 +14,7 @@ export DATABASE_URL := postgres://alliance@127.0.0.1:$(LOCAL_PG_PORT)/alliance
 DB_TARGET := localdb
 endif
 
-.PHONY: help install lock localdb db demo run test check bench backup restore format stop browser clean
+.PHONY: help install lock localdb db demo run test check tools bench backup restore format stop browser clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,12 +51,16 @@ run: demo ## Serve the site with demo data on http://127.0.0.1:8000/
 browser: ## Make sure Debian's Chromium is installed for the browser tests
 	@scripts/apt-need.sh $${CHROMIUM_PATH:-/usr/bin/chromium} chromium
 
+tools: ## Make sure wrk and redis-server are installed for the load and two-server tests
+	@scripts/apt-need.sh wrk wrk
+	@scripts/apt-need.sh redis-server redis-server
+
 check: install ## Lint, format check and migrations check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 
-test: install browser $(DB_TARGET) check ## Every test: unit, database and browser
+test: install browser tools $(DB_TARGET) check ## Every test: unit, database and browser
 	$(VENV)/bin/pytest
 
 bench: demo ## Measure the public pages against the floor; writes bench/results.md

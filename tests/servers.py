@@ -2,11 +2,14 @@
 loopback, stopped when the test ends."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +18,8 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "test-only-" + "k3y-Wq9!zX2#pL7$" * 4
+ADMIN_PASSWORD = "a-long-test-admin-passphrase"
+HTTPS = {"X-Forwarded-Proto": "https"}
 
 
 def free_port():
@@ -79,3 +84,47 @@ def gunicorn(env, port=None):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+class Browser:
+    """Just enough of a browser: cookies, headers, no redirects followed, timings. Cookies are
+    kept by hand: the server sees HTTPS (X-Forwarded-Proto) and marks them Secure."""
+
+    def __init__(self, base):
+        self.base = base
+        self.cookies = {}
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    def get(self, path, data=None):
+        body = urllib.parse.urlencode(data).encode() if data else None
+        origin = self.base.replace("http://", "https://")
+        headers = {**HTTPS, "Referer": origin + path} if data else dict(HTTPS)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310
+        started = time.monotonic()
+        try:
+            response = self.opener.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            response = error
+        response.elapsed = time.monotonic() - started
+        response.text = response.read().decode()
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response
+
+    def form_token(self, path):
+        page = self.get(path).text
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def sign_in(self):
+        page = self.get("/admin/login/").text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
+        return self.get("/admin/login/?next=/admin/", form)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

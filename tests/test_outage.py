@@ -1,22 +1,14 @@
 """A database outage, for real: a PostgreSQL cluster of the test's own is stopped and started
 under a running production server."""
 
-import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from http import HTTPStatus
 
 import pytest
 
-from .servers import ROOT, free_port, gunicorn, production_env
-
-HTTPS = {"X-Forwarded-Proto": "https"}
-ADMIN_PASSWORD = "a-long-outage-test-passphrase"
+from .servers import ADMIN_PASSWORD, ROOT, Browser, free_port, gunicorn, production_env
 
 
 def localdb(action, root, port):
@@ -58,46 +50,6 @@ def database():
     finally:
         localdb("stop", root, port)
         subprocess.run(["rm", "-rf", str(root)], check=False)  # noqa: S603, S607 - owned by postgres
-
-
-class Browser:
-    """Just enough of a browser: cookies, headers, no redirects followed, timings. Cookies are
-    kept by hand: the server sees HTTPS (X-Forwarded-Proto) and marks them Secure."""
-
-    def __init__(self, base):
-        self.base = base
-        self.cookies = {}
-        self.opener = urllib.request.build_opener(NoRedirect)
-
-    def get(self, path, data=None):
-        body = urllib.parse.urlencode(data).encode() if data else None
-        origin = self.base.replace("http://", "https://")
-        headers = {**HTTPS, "Referer": origin + path} if data else dict(HTTPS)
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310
-        started = time.monotonic()
-        try:
-            response = self.opener.open(request, timeout=30)
-        except urllib.error.HTTPError as error:
-            response = error
-        response.elapsed = time.monotonic() - started
-        response.text = response.read().decode()
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = cookie.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        return response
-
-    def sign_in(self):
-        page = self.get("/admin/login/").text
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        form = {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
-        return self.get("/admin/login/?next=/admin/", form)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def test_the_site_rides_out_a_database_outage_and_recovers_without_a_restart(database):

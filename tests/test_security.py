@@ -13,6 +13,9 @@ from stats.enums import Unit
 from .factories import make_figure, make_measure, make_year
 from .servers import ROOT, STRONG_KEY, gunicorn, production_env
 
+# Every test here uses the test database: the module's server reads data committed to it.
+pytestmark = pytest.mark.django_db
+
 
 def run_manage(env, *args):
     return subprocess.run(  # noqa: S603

@@ -52,15 +52,3 @@ def _close_connections_after_each_request():
     from django.db import connections
 
     connections.settings["default"]["CONN_MAX_AGE"] = 0
-
-
-@pytest.fixture(autouse=True)
-def _press_office_groups(transactional_db):
-    """Browser tests empty the database after each test, taking the groups the data migration
-    made; make them again the same way. (pytest-django's serialized_rollback is unreliable once
-    ordinary database tests have run first: pytest-django issue #1117.)"""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("stats.migrations.0003_press_office_groups").make_groups(apps, None)

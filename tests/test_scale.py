@@ -1,0 +1,122 @@
+"""Load and several machines: a loopback load run with zero errors, and two app servers that
+share one Redis, where a change saved through one shows on the other at once."""
+
+import re
+import shutil
+import subprocess
+import time
+from contextlib import contextmanager
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from stats.enums import Unit
+from stats.models import Measure, Year
+
+from .factories import make_figure, make_measure, make_quote, make_year
+from .servers import ADMIN_PASSWORD, Browser, free_port, gunicorn, production_env
+
+# The servers read data this module commits to the test database (never the development one).
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def published_year(django_db_setup, django_db_blocker):
+    """A year and an administrator, committed so that servers in other processes see them."""
+    with django_db_blocker.unblock():
+        year = make_year("2022", title="Results 2022")
+        make_figure(
+            year, make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True), "4000000"
+        )
+        make_quote(year)
+        get_user_model().objects.create_superuser("admin", "a@example.org", ADMIN_PASSWORD)
+        try:
+            yield year
+        finally:
+            Year.objects.all().delete()
+            Measure.objects.all().delete()
+            get_user_model().objects.all().delete()
+
+
+@contextmanager
+def redis():
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed (make test installs it)")
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - Debian's redis-server on loopback only
+        [
+            shutil.which("redis-server"),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(0.3)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_two_servers_sharing_redis_show_a_change_made_through_either(published_year):
+    with redis() as cache_url:
+        env = production_env(CACHE_URL=cache_url, OTP_REQUIRED="false")
+        with gunicorn(env) as first, gunicorn(env) as second:
+            a, b = Browser(first), Browser(second)
+            for browser in (a, b):  # both hold the page in the shared cache
+                assert browser.get("/years/2022/").status == HTTPStatus.OK
+            assert a.sign_in().status == HTTPStatus.FOUND
+            token = a.form_token(f"/admin/stats/year/{published_year.pk}/change/")
+            unpublished = a.get(
+                f"/admin/stats/year/{published_year.pk}/unpublish/", {"csrfmiddlewaretoken": token}
+            )
+            assert unpublished.status == HTTPStatus.FOUND
+            assert b.get("/years/2022/").status == HTTPStatus.NOT_FOUND  # the very next request
+
+            # And back: published again through the other server, visible through the first.
+            assert b.sign_in().status == HTTPStatus.FOUND
+            token = b.form_token(f"/admin/stats/year/{published_year.pk}/publish/")
+            republished = b.get(
+                f"/admin/stats/year/{published_year.pk}/publish/",
+                {"csrfmiddlewaretoken": token, "change_note": "Checked and republished."},
+            )
+            problems = re.findall(r"<li>(.*?)</li>", republished.text)
+            assert republished.status == HTTPStatus.FOUND, problems
+            page = a.get("/years/2022/")
+            assert page.status == HTTPStatus.OK and "Checked and republished." in page.text
+
+
+def test_a_load_run_of_200_connections_ends_with_zero_errors(published_year):
+    wrk = shutil.which("wrk")
+    if not wrk:
+        pytest.skip("wrk is not installed (make test installs it)")
+    with gunicorn(production_env()) as url:
+        output = subprocess.run(  # noqa: S603 - bounded: 200 connections for 10 seconds on loopback
+            [
+                wrk,
+                "-t2",
+                "-c200",
+                "-d10s",
+                "--timeout",
+                "5s",
+                "-H",
+                "X-Forwarded-Proto: https",
+                url + "/years/2022/",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    assert requests > 1000, output
+    assert "Non-2xx or 3xx responses" not in output, output
+    assert "Socket errors" not in output, output
