@@ -1,7 +1,8 @@
 # Production image: gunicorn serving the site, static files collected at build time.
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
+ENV ENVIRONMENT=production \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1
 
@@ -17,8 +18,8 @@ COPY manage.py gunicorn.conf.py ./
 COPY templates ./templates
 COPY static ./static
 
-# collectstatic needs settings to load, not real secrets.
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input
+# collectstatic needs settings to load, not real secrets (nor production's checks).
+RUN ENVIRONMENT=build SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input
 
 RUN useradd --system --uid 10001 --no-create-home alliance
 USER alliance

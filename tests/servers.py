@@ -56,6 +56,12 @@ def production_env(**extra):
     return env
 
 
+class ServerAddress(str):
+    """A running server's address, which also knows the gunicorn master's process id."""
+
+    pid: int
+
+
 @contextmanager
 def gunicorn(env, port=None):
     port = port or free_port()
@@ -66,7 +72,8 @@ def gunicorn(env, port=None):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = ServerAddress(f"http://127.0.0.1:{port}")
+    url.pid = process.pid
     try:
         deadline = time.time() + 30
         while True:

@@ -120,3 +120,29 @@ def test_a_load_run_of_200_connections_ends_with_zero_errors(published_year):
     assert requests > 1000, output
     assert "Non-2xx or 3xx responses" not in output, output
     assert "Socket errors" not in output, output
+
+
+def worker_pids(master):
+    with open(f"/proc/{master}/task/{master}/children") as listing:
+        return [int(pid) for pid in listing.read().split()]
+
+
+def test_a_stuck_worker_is_replaced_while_the_others_keep_serving(published_year):
+    import os
+    import signal
+
+    with gunicorn(production_env(GUNICORN_TIMEOUT="3", WEB_CONCURRENCY="2")) as url:
+        browser = Browser(url)
+        stuck, healthy = worker_pids(url.pid)
+        os.kill(stuck, signal.SIGSTOP)  # frozen mid-work: it answers nothing, not even gunicorn
+        try:
+            deadline = time.monotonic() + 8
+            while time.monotonic() < deadline:
+                response = browser.get("/years/2022/")
+                assert response.status == HTTPStatus.OK and response.elapsed < 2
+                time.sleep(0.05)
+            workers = worker_pids(url.pid)
+            assert stuck not in workers and healthy in workers and len(workers) == 2
+        finally:
+            if os.path.exists(f"/proc/{stuck}"):
+                os.kill(stuck, signal.SIGKILL)
