@@ -61,7 +61,7 @@ check: install ## Lint, format check and migrations check
 	$(MANAGE) makemigrations --check --dry-run
 
 test: install browser tools $(DB_TARGET) check ## Every test: unit, database and browser
-	$(VENV)/bin/pytest
+	SHARED_CACHE_DIR=$(CURDIR)/.local/test-shared-cache $(VENV)/bin/pytest
 
 bench: demo ## Measure the public pages against the floor; writes bench/results.md
 	@scripts/apt-need.sh wrk wrk

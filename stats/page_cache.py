@@ -32,6 +32,9 @@ from .enums import YearState
 from .models import Year
 
 VERSION_KEY = "stats:content-version"
+# Bumped when a year is withdrawn from the public: last good copies made before then are never
+# served again, so an outage cannot bring an unpublished page back.
+WITHDRAWALS_KEY = "stats:withdrawals"
 CACHED_STATUSES = {200, 301}
 NOT_STORED_HEADERS = {"set-cookie"}
 
@@ -60,6 +63,13 @@ def content_version():
     if state is None or (state["until"] is not None and time.time() >= state["until"]):
         return new_version()
     return state["version"]
+
+
+def withdraw():
+    """A year has left the public: its last good copies (all of them, to be safe) are void."""
+    shared = caches["shared"]
+    shared.set(WITHDRAWALS_KEY, uuid.uuid4().hex, None)
+    new_version()
 
 
 def cached_page(view):
@@ -124,7 +134,8 @@ class PageCacheMiddleware:
             stored = (response.status_code, headers, response.content)
             page_cache.set(_key(request, version), stored, settings.PAGE_CACHE_SECONDS)
             # The last good copy, whatever the version: served if the database goes away.
-            caches["shared"].set(_key(request, "last-good"), stored, None)
+            withdrawals = caches["shared"].get(WITHDRAWALS_KEY)
+            caches["shared"].set(_key(request, "last-good"), (withdrawals, stored), None)
         return response
 
     def process_exception(self, request, exception):
@@ -134,8 +145,9 @@ class PageCacheMiddleware:
         if request.method in ("GET", "HEAD") and not request.path.startswith(
             "/" + settings.ADMIN_URL
         ):
-            stored = caches["shared"].get(_key(request, "last-good"))
-            if stored is not None:
+            shared = caches["shared"]
+            withdrawals, stored = shared.get(_key(request, "last-good"), (None, None))
+            if stored is not None and withdrawals == shared.get(WITHDRAWALS_KEY):
                 response = _from_cache(request, stored)
                 response["Cache-Control"] = "no-cache"
                 response["X-Served-Stale"] = "database unavailable"

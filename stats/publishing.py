@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import page_cache
 from .enums import Unit, YearState
 from .models import ChangeNote, Figure, Measure, Quote, Year
 
@@ -137,6 +138,7 @@ def unpublish(year, user):
     year.state = YearState.DRAFT
     year._history_user = user
     year.save()
+    page_cache.withdraw()
 
 
 def mark_ready(year, user):

@@ -168,3 +168,34 @@ def test_static_files_are_compressed_hashed_and_small(tmp_path, settings):
         "immutable" in response["Cache-Control"]
         and "max-age=315360000" in response["Cache-Control"]
     )
+
+
+class TestLastGoodCopies:
+    """What the page cache serves when the database is unreachable (a real DatabaseError,
+    handed to the middleware as Django would)."""
+
+    def outage(self, path):
+        from django.db import OperationalError
+        from django.test import RequestFactory
+
+        from stats.page_cache import PageCacheMiddleware
+
+        request = RequestFactory().get(path)
+        return PageCacheMiddleware(lambda r: None).process_exception(
+            request, OperationalError("down")
+        )
+
+    def test_a_page_seen_before_is_served_stale(self, client, year):
+        page = client.get("/years/2022/").content
+        response = self.outage("/years/2022/")
+        assert response.status_code == HTTPStatus.OK and response.content == page
+        assert response["X-Served-Stale"] == "database unavailable"
+
+    def test_an_unpublished_year_never_comes_back_in_an_outage(self, client, year):
+        from stats import publishing
+
+        client.get("/years/2022/")
+        publishing.unpublish(year, make_user("paul", "Publishers"))
+        response = self.outage("/years/2022/")
+        assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+        assert b"Temporarily unavailable" in response.content
