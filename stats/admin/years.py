@@ -27,10 +27,11 @@ class FigureInline(admin.TabularInline):
     def get_extra(self, request, obj=None, **kwargs):
         return len(measures_without_figures(obj))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A plain list of measures: no add/edit/view icons crowding each row of the grid.
-        kwargs.setdefault("queryset", Measure.objects.order_by("display_order", "name"))
-        return db_field.formfield(**kwargs)
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "measure":
+            # A plain list of measures: no add/edit/view icons crowding each row of the grid.
+            return db_field.formfield(queryset=Measure.objects.order_by("display_order", "name"))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class QuoteInline(admin.StackedInline):
