@@ -15,15 +15,18 @@ EXTENSIONS = ("csv", "json")
 ALL_YEARS_TITLE = f"{settings.OPERATION_NAME} results, every published year: figures"
 
 
-def _body(request, years, extension, title, page_url):
-    data = open_data.rows(years)
+def year_title(year):
+    return f"{year.title}: figures"
+
+
+def _body(request, data, extension, title, page_url):
     if extension == "csv":
         return open_data.to_csv(data)
     return open_data.to_json(data, title, absolute_url(request, page_url))
 
 
 def _download(request, years, name, extension, title, page_url):
-    body = _body(request, years, extension, title, page_url)
+    body = _body(request, open_data.rows(years), extension, title, page_url)
     response = HttpResponse(body, content_type=CONTENT_TYPES[extension])
     response["Content-Disposition"] = (
         f'attachment; filename="{open_data.filename(name, extension)}"'
@@ -39,8 +42,9 @@ def year_data(request, slug, extension):
     year, moved = published_year(slug)
     if moved:
         return redirect("stats:year_data", slug=moved.slug, extension=extension, permanent=True)
-    title = f"{year.title}: figures"
-    return _download(request, [year], year.slug, extension, title, year.get_absolute_url())
+    return _download(
+        request, [year], year.slug, extension, year_title(year), year.get_absolute_url()
+    )
 
 
 def all_data(request, extension):
@@ -51,16 +55,20 @@ def all_data(request, extension):
 def data_page(request):
     """Every download with its size and date, and what every column, unit and qualifier means."""
     years = list(Year.objects.published().prefetch_related("change_notes"))
+    everything = open_data.rows(years)  # one read; each year's file is its share of the rows
     files = [
         {
             "title": f"Every published year, {extension.upper()}",
             "url": reverse("stats:all_data", kwargs={"extension": extension}),
-            "size": len(_body(request, years, extension, ALL_YEARS_TITLE, reverse("stats:data"))),
+            "size": len(
+                _body(request, everything, extension, ALL_YEARS_TITLE, reverse("stats:data"))
+            ),
             "updated": open_data.last_modified(years),
         }
         for extension in EXTENSIONS
     ]
     for year in years:
+        own = [row for row in everything if row["year_slug"] == year.slug]
         files += [
             {
                 "title": f"{year.label}, {extension.upper()}",
@@ -68,13 +76,7 @@ def data_page(request):
                     "stats:year_data", kwargs={"slug": year.slug, "extension": extension}
                 ),
                 "size": len(
-                    _body(
-                        request,
-                        [year],
-                        extension,
-                        f"{year.title}: figures",
-                        year.get_absolute_url(),
-                    )
+                    _body(request, own, extension, year_title(year), year.get_absolute_url())
                 ),
                 "updated": year.last_updated,
             }

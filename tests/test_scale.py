@@ -12,10 +12,16 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from stats.enums import Unit
-from stats.models import Measure, Year
 
 from .factories import make_figure, make_measure, make_quote, make_year
-from .servers import ADMIN_PASSWORD, Browser, free_port, gunicorn, production_env
+from .servers import (
+    ADMIN_PASSWORD,
+    Browser,
+    free_port,
+    gunicorn,
+    production_env,
+    remove_committed_data,
+)
 
 # The servers read data this module commits to the test database (never the development one).
 pytestmark = pytest.mark.django_db
@@ -34,9 +40,7 @@ def published_year(django_db_setup, django_db_blocker):
         try:
             yield year
         finally:
-            Year.objects.all().delete()
-            Measure.objects.all().delete()
-            get_user_model().objects.all().delete()
+            remove_committed_data()
 
 
 @contextmanager

@@ -11,7 +11,15 @@ import pytest
 from stats.enums import Unit
 
 from .factories import make_figure, make_measure, make_year
-from .servers import ROOT, STRONG_KEY, gunicorn, production_env
+from .servers import (
+    HTTPS,
+    ROOT,
+    STRONG_KEY,
+    NoRedirect,
+    gunicorn,
+    production_env,
+    remove_committed_data,
+)
 
 # Every test here uses the test database: the module's server reads data committed to it.
 pytestmark = pytest.mark.django_db
@@ -56,14 +64,6 @@ def fetch(url, headers=None):
         return error
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-HTTPS = {"X-Forwarded-Proto": "https"}
-
-
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
     """A production server over a year with a figure (committed, and removed afterwards)."""
@@ -76,10 +76,7 @@ def site(django_db_setup, django_db_blocker):
             with gunicorn(production_env()) as url:
                 yield url
         finally:
-            year.delete()
-            from stats.models import Measure
-
-            Measure.objects.all().delete()
+            remove_committed_data()
 
 
 def test_security_headers_on_a_public_page(site):

@@ -67,9 +67,9 @@ class YearWorkflowMixin:
     # --- helpers ---------------------------------------------------------------------
 
     def _year(self, request, object_id, *, permission="change"):
-        year = get_object_or_404(Year, pk=object_id) if str(object_id).isdigit() else None
-        if year is None:
+        if not str(object_id).isdigit():
             raise Http404
+        year = get_object_or_404(Year, pk=object_id)
         allowed = {
             "view": self.has_view_permission,
             "change": self.has_change_permission,
