@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # A project-local PostgreSQL for development and tests: `start` (idempotent) or `stop`.
-# Data lives in .local/pg (git-ignored), the server listens on 127.0.0.1 only, and connections
+# Data lives in .local/pg (git-ignored; or /var/tmp when the postgres user cannot reach the
+# project folder), the server listens on 127.0.0.1 only, and connections
 # from this machine are trusted. Used by `make` only when DATABASE_URL is not set.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 PORT="${LOCAL_PG_PORT:-54329}"
-ROOT="${LOCAL_PG_ROOT:-$PWD/.local/pg}"
+if [[ $(id -u) -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+fi
+DEFAULT_ROOT="$PWD/.local/pg"
+if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$PWD" 2>/dev/null; then
+    # The project sits in a folder the postgres user cannot enter (a clone in `mktemp -d`,
+    # say): keep this project's cluster in /var/tmp instead, named after the project's path.
+    DEFAULT_ROOT="/var/tmp/alliance-pg-$(printf %s "$PWD" | sha256sum | cut -c1-12)"
+fi
+ROOT="${LOCAL_PG_ROOT:-$DEFAULT_ROOT}"
 DATA="$ROOT/data"
 LOG="$ROOT/postgres.log"
 
@@ -24,10 +34,9 @@ find_bindir() {
 BIN=$(find_bindir)
 
 # PostgreSQL refuses to run as root, so as root the server runs as the unprivileged
-# `postgres` user (created if the machine lacks it) and owns the data folder.
+# `postgres` user (created above if the machine lacks it) and owns the data folder.
 as_owner() {
     if [[ $(id -u) -eq 0 ]]; then
-        id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
         runuser -u postgres -- "$@"
     else
         "$@"
@@ -41,7 +50,6 @@ running() {
 start() {
     mkdir -p "$ROOT"
     if [[ $(id -u) -eq 0 ]]; then
-        as_owner true  # make sure the user exists before chown
         chown postgres "$ROOT"
         if ! runuser -u postgres -- test -w "$ROOT"; then
             echo "The postgres user cannot reach $ROOT: give it search access to the parent folders." >&2

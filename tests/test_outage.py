@@ -4,7 +4,9 @@ under a running production server."""
 import shutil
 import subprocess
 import sys
+import tempfile
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 
@@ -26,8 +28,8 @@ def localdb(action, root, port):
 
 @pytest.fixture(scope="module")
 def database():
-    """A throwaway cluster (inside the project, where the postgres user can reach it)."""
-    root, port = ROOT / ".local" / f"outage-pg-{free_port()}", free_port()
+    """A throwaway cluster, in a folder the postgres user can reach wherever the clone is."""
+    root, port = Path(tempfile.gettempdir()) / f"alliance-outage-pg-{free_port()}", free_port()
     localdb("start", root, port)
     url = f"postgres://alliance@127.0.0.1:{port}/alliance"
     env = production_env(
