@@ -37,7 +37,8 @@ BIN=$(find_bindir)
 # `postgres` user (created above if the machine lacks it) and owns the data folder.
 as_owner() {
     if [[ $(id -u) -eq 0 ]]; then
-        runuser -u postgres -- "$@"
+        # From /, which the postgres user can always enter (the project folder may be private).
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
