@@ -102,6 +102,16 @@ ROOT_URLCONF = "alliance.urls"
 WSGI_APPLICATION = "alliance.wsgi.application"
 
 TEMPLATES = [
+    # The public pages (stats/jinja2/): compiled to Python, several times faster to render.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "alliance.jinja2.environment",
+            "context_processors": ["stats.context_processors.force"],
+        },
+    },
+    # The admin, and our few changes to it (templates/admin/).
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

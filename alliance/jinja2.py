@@ -1,0 +1,49 @@
+"""The Jinja2 environment of the public pages (the admin keeps Django's own templates).
+
+Jinja2 compiles templates to Python, so a page renders several times faster than with
+Django's template language: that is what keeps an uncached page cheap (docs/decisions/0004).
+The filters below are Django's own, so dates, sizes and truncation read exactly as before.
+"""
+
+import datetime
+from functools import lru_cache
+
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.text import capfirst
+from jinja2 import Environment
+
+from stats.structured_data import jsonld
+
+
+@lru_cache(maxsize=1024)
+def url(name, *args):
+    """An address by its name, as {% url %}. The URL patterns never change while the process
+    runs, so each address is worked out once (a page links to every measure)."""
+    return reverse(name, args=args)
+
+
+def date(value, format_string):
+    """Django's |date: an aware time is shown in UK time (TIME_ZONE), as Django's templates do."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, format_string)
+
+
+def environment(**options):
+    # Django's backend asks for autoescape already; stated here so no setting can drop it.
+    options["autoescape"] = True
+    env = Environment(**options)  # noqa: S701 - autoescape is set on the line above
+    env.globals.update(static=static, url=url)
+    env.filters.update(
+        date=date,
+        capfirst=capfirst,
+        truncatewords=defaultfilters.truncatewords,
+        filesizeformat=defaultfilters.filesizeformat,
+        jsonld=jsonld,
+    )
+    return env
