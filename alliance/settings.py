@@ -152,16 +152,19 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://alliance")}
 # What every process must see alike: the page cache's content version, and the last good copy
 # of each page (served if the database goes away). Redis when it is the cache, otherwise a
 # file cache that the workers on this machine share and that survives restarts.
+SHARED_CACHE_DIR = env.str(
+    "SHARED_CACHE_DIR", default=str(Path(tempfile.gettempdir()) / "alliance-shared-cache")
+)
 if "redis" in CACHES["default"]["BACKEND"].lower():
     CACHES["shared"] = CACHES["default"]
+    CONTENT_VERSION_FILE = None  # the version is kept in Redis with the rest
 else:
     CACHES["shared"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env.str(
-            "SHARED_CACHE_DIR",
-            default=str(Path(tempfile.gettempdir()) / "alliance-shared-cache"),
-        ),
+        "LOCATION": SHARED_CACHE_DIR,
     }
+    # Read on every request, so kept apart in a file the workers map into memory.
+    CONTENT_VERSION_FILE = str(Path(SHARED_CACHE_DIR) / "content-version")
 # Public pages are rendered once per content version and served from the cache after that.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)

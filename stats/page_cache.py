@@ -10,10 +10,12 @@ renders afresh. The version also knows the next scheduled publication time and r
 then, so a year scheduled for 7am appears at 7am although nothing was saved at 7am.
 
 The version, and the last good copy of each page (served when the database is unreachable),
-are kept in the "shared" cache, which every process sees: the Redis cache when CACHE_URL is
-Redis, otherwise a file cache on local disk, shared by the workers of one machine.
+are kept where every process sees them: in Redis when CACHE_URL is Redis; otherwise on local
+disk, shared by the workers of one machine (the version in a memory-mapped file, read on every
+request; the copies in a file cache).
 """
 
+import functools
 import hashlib
 import time
 import uuid
@@ -30,6 +32,7 @@ from django.utils.http import parse_http_date_safe
 
 from .enums import YearState
 from .models import Year
+from .version_file import VersionFile
 
 VERSION_KEY = "stats:content-version"
 # Bumped when a year is withdrawn from the public: last good copies made before then are never
@@ -49,17 +52,31 @@ def _next_scheduled_moment():
     return moment.timestamp() if moment else None
 
 
+@functools.cache
+def _version_file(path):
+    return VersionFile(path)
+
+
+def _read_state():
+    if settings.CONTENT_VERSION_FILE:
+        return _version_file(settings.CONTENT_VERSION_FILE).read()
+    return caches["shared"].get(VERSION_KEY)
+
+
 def new_version():
     """Make a new content version: every cached page is out of date from now on."""
     state = {"version": uuid.uuid4().hex, "until": _next_scheduled_moment()}
-    caches["shared"].set(VERSION_KEY, state, None)
+    if settings.CONTENT_VERSION_FILE:
+        _version_file(settings.CONTENT_VERSION_FILE).write(state)
+    else:
+        caches["shared"].set(VERSION_KEY, state, None)
     return state["version"]
 
 
 def content_version():
-    # Read on every request: a file's inode and timestamp are reused too coarsely to tell a
-    # change from no change, and a missed change would serve a stale page.
-    state = caches["shared"].get(VERSION_KEY)
+    # Read on every request, from shared memory or Redis: a per-process copy could miss a
+    # change made through another process and serve a stale page.
+    state = _read_state()
     if state is None or (state["until"] is not None and time.time() >= state["until"]):
         return new_version()
     return state["version"]
@@ -125,8 +142,11 @@ class PageCacheMiddleware:
         if stored is not None:
             return _from_cache(request, stored)
         response = self.get_response(request)
+        # Stored from GET only: Django leaves the ETag off an answer to HEAD, and a HEAD's
+        # entry would then answer the GETs that follow without one.
         if (
-            getattr(response, "page_cacheable", False)
+            request.method == "GET"
+            and getattr(response, "page_cacheable", False)
             and response.status_code in CACHED_STATUSES
             and not response.streaming
         ):

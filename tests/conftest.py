@@ -14,10 +14,15 @@ def _static_files_without_collectstatic(settings):
 def _empty_cache():
     """Each test starts with an empty cache: the database is rolled back between tests, and a
     page cached by an earlier test must not answer for this one."""
+    from django.conf import settings
     from django.core.cache import caches
+
+    from stats.version_file import VersionFile
 
     caches["default"].clear()
     caches["shared"].clear()
+    if settings.CONTENT_VERSION_FILE:
+        VersionFile(settings.CONTENT_VERSION_FILE).clear()
 
 
 @pytest.fixture(autouse=True)

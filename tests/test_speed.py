@@ -13,10 +13,12 @@ from django.test import Client
 from django.utils import timezone
 
 from stats.enums import Qualifier, Unit, YearState
+from stats.version_file import VersionFile
 
 from .factories import make_figure, make_measure, make_quote, make_user, make_year
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -67,6 +69,39 @@ def test_a_correction_is_visible_on_the_very_next_request(client, year):
     figure.save()
     page = client.get("/years/2022/").content.decode()
     assert "nearly £4.2m" in page and "nearly £4m" not in page
+
+
+def test_a_head_request_leaves_the_etag_on_the_gets_that_follow(client, year):
+    assert client.head("/years/2022/").status_code == HTTPStatus.OK
+    first = client.get("/years/2022/")
+    assert first["ETag"]
+    again = client.get("/years/2022/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+
+
+class TestVersionFile:
+    def test_a_version_written_by_another_process_is_read_at_once(self, tmp_path):
+        path = tmp_path / "content-version"
+        here = VersionFile(str(path))
+        assert here.read() is None
+        here.write({"version": "a" * 32, "until": None})
+        assert here.read() == {"version": "a" * 32, "until": None}
+        writer = (
+            "import sys; from stats.version_file import VersionFile; "
+            "VersionFile(sys.argv[1]).write({'version': 'b' * 32, 'until': 1800000000.5})"
+        )
+        subprocess.run([sys.executable, "-c", writer, str(path)], check=True, cwd=ROOT)  # noqa: S603
+        assert here.read() == {"version": "b" * 32, "until": 1800000000.5}
+
+    def test_a_garbled_file_reads_as_no_version(self, tmp_path):
+        path = tmp_path / "content-version"
+        version_file = VersionFile(str(path))
+        version_file.write({"version": "c" * 32, "until": None})
+        with open(path, "r+b") as f:
+            f.write(b"c" * 20 + b" half-written")
+        assert version_file.read() is None
+        version_file.clear()
+        assert version_file.read() is None
 
 
 def test_a_correction_through_the_admin_reaches_every_cached_page(client, year):
