@@ -82,6 +82,14 @@ class TestYearPage:
         assert '<meta name="twitter:card" content="summary_large_image">' in html
         assert '&lt;iframe src="http://testserver/years/2023/embed/drugs-seized/"' in html
 
+    def test_dates_are_shown_in_uk_time(self, client):
+        # 23:30 UTC on 30 June is half past midnight on 1 July in British Summer Time.
+        published = datetime.datetime(2023, 6, 30, 23, 30, tzinfo=datetime.UTC)
+        make_year("2022", title="Results 2022", published_at=published)
+        html = page(client, "/years/2022/")
+        assert '<time datetime="2023-07-01T00:30:00+01:00">1 July 2023</time>' in html
+        assert "published 1 July 2023" in html
+
     def test_what_kind_of_figures_and_their_licence(self, client, two_years):
         html = page(client, "/years/2023/")
         assert "management information, not official statistics" in html
