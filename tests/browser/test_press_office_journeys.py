@@ -12,12 +12,9 @@ from stats.enums import YearState
 from stats.models import Figure, Year
 from tests.factories import PASSWORD, make_user
 
-# serialized_rollback: the press-office groups come from a data migration and must survive
-# the flush that follows each browser test.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# The press-office groups, emptied by each transactional test's flush, are made again by the
+# _press_office_groups fixture in tests/conftest.py.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
