@@ -35,9 +35,10 @@ from .models import Year
 from .version_file import VersionFile
 
 VERSION_KEY = "stats:content-version"
-# Bumped when a year is withdrawn from the public: last good copies made before then are never
-# served again, so an outage cannot bring an unpublished page back.
-WITHDRAWALS_KEY = "stats:withdrawals"
+# Renewed whenever public content is corrected or withdrawn: last good copies made before then
+# are never served again, so an outage cannot show a figure the force has since corrected, nor
+# bring back a page it has taken down.
+GENERATION_KEY = "stats:last-good-generation"
 CACHED_STATUSES = {200, 301}
 NOT_STORED_HEADERS = {"set-cookie"}
 
@@ -82,10 +83,10 @@ def content_version():
     return state["version"]
 
 
-def withdraw():
-    """A year has left the public: its last good copies (all of them, to be safe) are void."""
-    shared = caches["shared"]
-    shared.set(WITHDRAWALS_KEY, uuid.uuid4().hex, None)
+def void_last_good_copies():
+    """Public content was corrected or withdrawn: every last good copy made so far is void
+    (all of them, to be safe), and every cached page out of date."""
+    caches["shared"].set(GENERATION_KEY, uuid.uuid4().hex, None)
     new_version()
 
 
@@ -154,8 +155,8 @@ class PageCacheMiddleware:
             stored = (response.status_code, headers, response.content)
             page_cache.set(_key(request, version), stored, settings.PAGE_CACHE_SECONDS)
             # The last good copy, whatever the version: served if the database goes away.
-            withdrawals = caches["shared"].get(WITHDRAWALS_KEY)
-            caches["shared"].set(_key(request, "last-good"), (withdrawals, stored), None)
+            generation = caches["shared"].get(GENERATION_KEY)
+            caches["shared"].set(_key(request, "last-good"), (generation, stored), None)
         return response
 
     def process_exception(self, request, exception):
@@ -166,8 +167,8 @@ class PageCacheMiddleware:
             "/" + settings.ADMIN_URL
         ):
             shared = caches["shared"]
-            withdrawals, stored = shared.get(_key(request, "last-good"), (None, None))
-            if stored is not None and withdrawals == shared.get(WITHDRAWALS_KEY):
+            generation, stored = shared.get(_key(request, "last-good"), (None, None))
+            if stored is not None and generation == shared.get(GENERATION_KEY):
                 response = _from_cache(request, stored)
                 response["Cache-Control"] = "no-cache"
                 response["X-Served-Stale"] = "database unavailable"

@@ -138,7 +138,7 @@ def unpublish(year, user):
     year.state = YearState.DRAFT
     year._history_user = user
     year.save()
-    page_cache.withdraw()
+    page_cache.void_last_good_copies()
 
 
 def mark_ready(year, user):

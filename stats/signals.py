@@ -1,6 +1,7 @@
 """Any change to what the public can see makes a new content version (stats/page_cache.py)."""
 
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from . import page_cache
 from .models import ChangeNote, Figure, Measure, NextRelease, OldSlug, Quote, Year
@@ -8,8 +9,25 @@ from .models import ChangeNote, Figure, Measure, NextRelease, OldSlug, Quote, Ye
 PUBLIC_MODELS = [Year, Figure, Quote, ChangeNote, Measure, NextRelease, OldSlug]
 
 
-def content_changed(sender, **kwargs):
-    page_cache.new_version()
+def content_changed(sender, instance, **kwargs):
+    if _part_of_a_public_page(instance):
+        # A correction: no outage may serve a page showing what it replaced.
+        page_cache.void_last_good_copies()
+    else:
+        page_cache.new_version()
+
+
+def _part_of_a_public_page(instance):
+    """Whether the record is, or was, on a page the public has seen."""
+    if isinstance(instance, Year):
+        return instance.has_been_public
+    if isinstance(instance, Measure):
+        return True  # its name is on the page of every year that has a figure for it
+    year_id = getattr(instance, "year_id", None)  # figures, quotes, change notes, old addresses
+    return (
+        year_id is not None
+        and Year.objects.filter(pk=year_id, published_at__lte=timezone.now()).exists()
+    )
 
 
 def connect():

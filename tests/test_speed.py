@@ -226,6 +226,24 @@ class TestLastGoodCopies:
         assert response.status_code == HTTPStatus.OK and response.content == page
         assert response["X-Served-Stale"] == "database unavailable"
 
+    def test_a_corrected_figure_is_never_served_from_an_older_copy(self, client, year):
+        assert "nearly £4m" in client.get("/years/2022/").content.decode()
+        figure = year.figures.get()
+        figure.value = 4200000
+        figure.save()
+        assert self.outage("/years/2022/").status_code == HTTPStatus.SERVICE_UNAVAILABLE
+        corrected = client.get("/years/2022/").content  # seen again: a new good copy
+        assert self.outage("/years/2022/").content == corrected
+
+    def test_work_on_a_draft_year_keeps_the_copies_of_public_pages(self, client, year):
+        page = client.get("/years/2022/").content
+        draft = make_year("2023", state=YearState.DRAFT, published_at=None)
+        make_figure(draft, year.figures.get().measure, "5")
+        draft.title = "Results 2023, in progress"
+        draft.save()
+        response = self.outage("/years/2022/")
+        assert response.status_code == HTTPStatus.OK and response.content == page
+
     def test_an_unpublished_year_never_comes_back_in_an_outage(self, client, year):
         from stats import publishing
 
