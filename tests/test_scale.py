@@ -137,6 +137,10 @@ def test_a_stuck_worker_is_replaced_while_the_others_keep_serving(published_year
 
     with gunicorn(production_env(GUNICORN_TIMEOUT="3", WEB_CONCURRENCY="2")) as url:
         browser = Browser(url)
+        # The first worker may answer before gunicorn has forked the second.
+        deadline = time.monotonic() + 10
+        while len(worker_pids(url.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
         stuck, healthy = worker_pids(url.pid)
         os.kill(stuck, signal.SIGSTOP)  # frozen mid-work: it answers nothing, not even gunicorn
         try:
