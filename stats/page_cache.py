@@ -142,6 +142,9 @@ class PageCacheMiddleware:
         stored = page_cache.get(_key(request, version))
         if stored is not None:
             return _from_cache(request, stored)
+        # Also read before rendering: a page rendered while a correction lands is not a good
+        # copy of the corrected content.
+        generation = caches["shared"].get(GENERATION_KEY)
         response = self.get_response(request)
         # Stored from GET only: Django leaves the ETag off an answer to HEAD, and a HEAD's
         # entry would then answer the GETs that follow without one.
@@ -155,7 +158,6 @@ class PageCacheMiddleware:
             stored = (response.status_code, headers, response.content)
             page_cache.set(_key(request, version), stored, settings.PAGE_CACHE_SECONDS)
             # The last good copy, whatever the version: served if the database goes away.
-            generation = caches["shared"].get(GENERATION_KEY)
             caches["shared"].set(_key(request, "last-good"), (generation, stored), None)
         return response
 

@@ -1,5 +1,6 @@
 """Any change to what the public can see makes a new content version (stats/page_cache.py)."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -10,11 +11,16 @@ PUBLIC_MODELS = [Year, Figure, Quote, ChangeNote, Measure, NextRelease, OldSlug]
 
 
 def content_changed(sender, instance, **kwargs):
-    if _part_of_a_public_page(instance):
-        # A correction: no outage may serve a page showing what it replaced.
-        page_cache.void_last_good_copies()
-    else:
-        page_cache.new_version()
+    # A correction: no outage may serve a page showing what it replaced.
+    renew = (
+        page_cache.void_last_good_copies
+        if _part_of_a_public_page(instance)
+        else page_cache.new_version
+    )
+    renew()
+    # And again once the change is committed: until then other requests still read the old
+    # data, and a page they render meanwhile would be kept under the version made above.
+    transaction.on_commit(renew)
 
 
 def _part_of_a_public_page(instance):

@@ -4,11 +4,13 @@
 import datetime
 import subprocess
 import sys
+import threading
 from http import HTTPStatus
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -67,6 +69,28 @@ def test_a_correction_is_visible_on_the_very_next_request(client, year):
     figure = year.figures.get()
     figure.value = 4200000
     figure.save()
+    page = client.get("/years/2022/").content.decode()
+    assert "nearly £4.2m" in page and "nearly £4m" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_rendered_while_a_correction_is_being_saved_is_not_kept(year):
+    pages = []
+
+    def another_request():  # on its own database connection, as another worker would be
+        pages.append(Client().get("/years/2022/").content.decode())
+        connection.close()
+
+    client = Client()
+    assert "nearly £4m" in client.get("/years/2022/").content.decode()
+    with transaction.atomic():
+        figure = year.figures.get()
+        figure.value = 4200000
+        figure.save()  # a new version at once, the correction not yet committed
+        thread = threading.Thread(target=another_request)
+        thread.start()
+        thread.join()
+    assert "nearly £4m" in pages[0]  # rendered from the committed data, under the new version
     page = client.get("/years/2022/").content.decode()
     assert "nearly £4.2m" in page and "nearly £4m" not in page
 
