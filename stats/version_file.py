@@ -3,35 +3,53 @@
 A cached page is answered only after checking the version, so the check is on every request.
 Read through a shared memory mapping it is a plain memory read, with no system call, and a new
 version written by any process on the machine is seen by the next request of every other.
-The file is written in place and never replaced or shortened, so a mapping never goes stale.
+We write the file in place and never replace or shorten it; should someone delete it, every
+process maps the new one within a second.
 """
 
 import mmap
 import os
 import threading
+import time
 
 SIZE = 64
 
 
 class VersionFile:
-    def __init__(self, path):
+    def __init__(self, path, check_every=1.0):
         self.path = path
+        self.check_every = check_every
         self._map = None
+        self._inode = None
+        self._checked_at = 0.0
         self._lock = threading.Lock()
 
     def _mapping(self):
-        if self._map is None:
+        # Someone may delete the file (an operator, a cleaner of old files in /tmp). At most
+        # once a second, check the mapped file is still the one at the path, so no worker goes
+        # on reading a file that the others no longer write.
+        now = time.monotonic()
+        if self._map is None or now - self._checked_at >= self.check_every:
             with self._lock:
-                if self._map is None:
-                    os.makedirs(os.path.dirname(self.path), exist_ok=True)
-                    fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-                    try:
-                        if os.fstat(fd).st_size < SIZE:
-                            os.ftruncate(fd, SIZE)
-                        self._map = mmap.mmap(fd, SIZE)
-                    finally:
-                        os.close(fd)
+                self._checked_at = now
+                try:
+                    inode = os.stat(self.path).st_ino
+                except FileNotFoundError:
+                    inode = None
+                if self._map is None or inode != self._inode:
+                    self._map, self._inode = self._open()
         return self._map
+
+    def _open(self):
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            info = os.fstat(fd)
+            if info.st_size < SIZE:
+                os.ftruncate(fd, SIZE)
+            return mmap.mmap(fd, SIZE), info.st_ino
+        finally:
+            os.close(fd)
 
     def read(self):
         """{"version": ..., "until": timestamp or None}, or None before the first write.

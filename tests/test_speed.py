@@ -117,6 +117,15 @@ class TestVersionFile:
         subprocess.run([sys.executable, "-c", writer, str(path)], check=True, cwd=ROOT)  # noqa: S603
         assert here.read() == {"version": "b" * 32, "until": 1800000000.5}
 
+    def test_a_deleted_file_is_left_for_the_new_one(self, tmp_path):
+        path = tmp_path / "content-version"
+        old_worker = VersionFile(str(path), check_every=0)
+        old_worker.write({"version": "a" * 32, "until": None})
+        path.unlink()
+        new_worker = VersionFile(str(path), check_every=0)
+        new_worker.write({"version": "b" * 32, "until": None})
+        assert old_worker.read() == {"version": "b" * 32, "until": None}
+
     def test_a_garbled_file_reads_as_no_version(self, tmp_path):
         path = tmp_path / "content-version"
         version_file = VersionFile(str(path))
