@@ -40,5 +40,6 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 def pre_fork(server, worker):
     # Everything loaded so far lives as long as the worker: keep it out of the garbage
-    # collector's sweeps, so workers spend no time re-checking it and share its memory pages.
+    # collector's sweeps, so workers spend no time re-checking it and most of its memory pages
+    # stay shared.
     gc.freeze()

@@ -2,7 +2,8 @@
 
 Jinja2 compiles templates to Python, so a page renders several times faster than with
 Django's template language: that is what keeps an uncached page cheap (docs/decisions/0004).
-The filters below are Django's own, so dates, sizes and truncation read exactly as before.
+The filters below are, or behave as, Django's own, so dates (in UK time), sizes and
+truncation read exactly as before.
 """
 
 import datetime
@@ -10,7 +11,7 @@ from functools import lru_cache
 
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 from jinja2 import Environment
@@ -18,10 +19,15 @@ from jinja2 import Environment
 from stats.structured_data import jsonld
 
 
-@lru_cache(maxsize=1024)
 def url(name, *args):
-    """An address by its name, as {% url %}. The URL patterns never change while the process
-    runs, so each address is worked out once (a page links to every measure)."""
+    """An address by its name, as {% url %}."""
+    return _address(get_script_prefix(), name, args)
+
+
+@lru_cache(maxsize=1024)
+def _address(prefix, name, args):
+    # The URL patterns never change while the process runs, so each address is worked out once
+    # per prefix (a year's page links to every measure).
     return reverse(name, args=args)
 
 

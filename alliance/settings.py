@@ -150,8 +150,9 @@ DATABASES["default"]["OPTIONS"]["options"] = "-c statement_timeout={}".format(
 # machines (the page cache's content version lives there, so invalidation reaches them all).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://alliance")}
 # What every process must see alike: the page cache's content version, and the last good copy
-# of each page (served if the database goes away). Redis when it is the cache, otherwise a
-# file cache that the workers on this machine share and that survives restarts.
+# of each page (served if the database goes away). Redis when it is the cache; otherwise in
+# SHARED_CACHE_DIR on this machine: the version in a memory-mapped file, the copies in a file
+# cache that survives restarts.
 SHARED_CACHE_DIR = env.str(
     "SHARED_CACHE_DIR", default=str(Path(tempfile.gettempdir()) / "alliance-shared-cache")
 )

@@ -1,5 +1,7 @@
 """`make bench`: the public pages' throughput and latency under the production configuration,
-cached and uncached, against the floor (bench/floor.py) measured in the same run.
+cached and uncached, against the floor (bench/floor.py) measured in the same run; and, for
+reference, the year page's bytes through the site's own middleware with and without one query
+(bench/stack.py).
 
 Everything binds to 127.0.0.1 and stops by itself. Results go to bench/results.md.
 """

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import page_cache
 from .enums import Unit, YearState
 from .models import ChangeNote, Figure, Measure, Quote, Year
 
@@ -137,8 +136,7 @@ def unpublish(year, user):
     """Back to draft: hidden from the public at once. It keeps its first publication time."""
     year.state = YearState.DRAFT
     year._history_user = user
-    year.save()
-    page_cache.void_last_good_copies()
+    year.save()  # its pages' last good copies are voided too (stats/signals.py)
 
 
 def mark_ready(year, user):

@@ -1,4 +1,6 @@
-"""Any change to what the public can see makes a new content version (stats/page_cache.py)."""
+"""Any change to what the public can see makes a new content version, and another once it is
+committed; a change to a page the public has seen also voids the last good copies
+(stats/page_cache.py)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -20,7 +22,8 @@ def content_changed(sender, instance, **kwargs):
     renew()
     # And again once the change is committed: until then other requests still read the old
     # data, and a page they render meanwhile would be kept under the version made above.
-    transaction.on_commit(renew)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(renew)
 
 
 def _part_of_a_public_page(instance):
