@@ -6,14 +6,13 @@ The filters below are, or behave as, Django's own, so dates (in UK time), sizes 
 truncation read exactly as before.
 """
 
-import datetime
 from functools import lru_cache
 
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
-from django.utils import dateformat, timezone
 from django.utils.text import capfirst
+from django.utils.timezone import template_localtime
 from jinja2 import Environment
 
 from stats.structured_data import jsonld
@@ -32,12 +31,8 @@ def _address(prefix, name, args):
 
 
 def date(value, format_string):
-    """Django's |date: an aware time is shown in UK time (TIME_ZONE), as Django's templates do."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return dateformat.format(value, format_string)
+    """Django's |date, in UK time (TIME_ZONE) as Django's templates show it."""
+    return defaultfilters.date(template_localtime(value), format_string)
 
 
 def environment(**options):
