@@ -21,18 +21,20 @@ class YearSitemap(Sitemap):
 class MeasureSitemap(Sitemap):
     def items(self):
         years = _published()
-        measures = Measure.objects.filter(
-            figures__year__in=years, figures__value__isnull=False
-        ).distinct()
+        measures = list(
+            Measure.objects.filter(figures__year__in=years, figures__value__isnull=False)
+            .distinct()
+            .prefetch_related("figures")
+        )
         self._updated = {}
-        for measure in measures.prefetch_related("figures"):
+        for measure in measures:
             dates = [
                 y.last_updated
                 for y in years
                 if any(f.year_id == y.pk for f in measure.figures.all())
             ]
             self._updated[measure.pk] = max(dates)
-        return list(measures)
+        return measures
 
     def location(self, measure):
         return reverse("stats:measure", kwargs={"slug": measure.slug})
@@ -45,15 +47,14 @@ class PageSitemap(Sitemap):
     """The pages that change whenever any year does."""
 
     def items(self):
+        self._latest = max((year.last_updated for year in _published()), default=None)
         return ["stats:home", "stats:year_list", "stats:data", "stats:accessibility"]
 
     def location(self, name):
         return reverse(name)
 
     def lastmod(self, name):
-        if name == "stats:accessibility":
-            return None
-        return max((year.last_updated for year in _published()), default=None)
+        return None if name == "stats:accessibility" else self._latest
 
 
 SITEMAPS = {"years": YearSitemap, "measures": MeasureSitemap, "pages": PageSitemap}
