@@ -29,6 +29,11 @@ urlpatterns = [
     path("years/<slug:slug>/", cached_page(views.year_detail), name="year"),
     path("years/<slug:slug>/card.png", cached_page(views.card), name="card"),
     path(
+        "years/<slug:slug>/card/<slug:measure>.png",
+        cached_page(views.figure_card),
+        name="figure_card",
+    ),
+    path(
         "years/<slug:slug>/data.<format:extension>",
         cached_page(views_open_data.year_data),
         name="year_data",

@@ -89,6 +89,28 @@ def card(request, slug):
     return response
 
 
+def figure_card(request, slug, measure):
+    """One figure's share image: its number big, what it counts and what changed."""
+    year, moved = published_year(slug)
+    if moved:
+        return redirect("stats:figure_card", slug=moved.slug, measure=measure, permanent=True)
+    context = pages.year_page(year)  # says what changed since the year before
+    figure = next(
+        (
+            candidate
+            for top in context["headline_figures"] + context["other_figures"]
+            for candidate in [top, *top.parts]
+            if candidate.measure.slug == measure
+        ),
+        None,
+    )
+    if figure is None:  # no such measure this year, or its figure has no value yet
+        raise Http404("This year has no figure for that measure.")
+    response = HttpResponse(share_card.draw_figure_card(year, figure), content_type="image/png")
+    response["ETag"] = f'"{share_card.figure_card_version(year, figure)}"'
+    return response
+
+
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
 def embed(request, slug, measure):
