@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -14,5 +15,12 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No staff account called {username!r}.")
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-        self.stdout.write("Add this to the authenticator app (or scan its QR code in the admin):")
+        self.stdout.write(
+            "Add this to the authenticator app (a superuser can also show it as a QR code in "
+            "Admin > TOTP devices):"
+        )
         self.stdout.write(device.config_url)
+        self.stdout.write(
+            "Staff can also set up or replace their own app from a QR code at "
+            f"/{settings.ADMIN_URL}authenticator/ (they are sent there when they have none)."
+        )
