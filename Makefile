@@ -14,7 +14,7 @@ export DATABASE_URL := postgres://alliance@127.0.0.1:$(LOCAL_PG_PORT)/alliance
 DB_TARGET := localdb
 endif
 
-.PHONY: help install lock localdb db demo run test check tools bench backup restore format stop browser clean
+.PHONY: help install lock localdb db demo run test check tools bench backup restore format stop browser clean superuser demo-accounts
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,12 @@ demo: db ## Load the 2022 demo year (running it twice changes nothing)
 
 run: demo ## Serve the site with demo data on http://127.0.0.1:8000/
 	$(MANAGE) runserver 127.0.0.1:8000
+
+superuser: db ## Make your own superuser account (asks for a name and a password)
+	$(MANAGE) createsuperuser
+
+demo-accounts: db ## Demo press officer, publisher and superuser; prints passwords (not in production)
+	$(MANAGE) demo_accounts
 
 browser: ## Make sure Debian's Chromium is installed for the browser tests
 	@scripts/apt-need.sh $${CHROMIUM_PATH:-/usr/bin/chromium} chromium

@@ -127,11 +127,14 @@ TEMPLATES = [
     },
 ]
 
-# Without DATABASE_URL the project-local PostgreSQL that `make run` starts is used.
+# Without DATABASE_URL the project-local PostgreSQL that `make run` starts is used, on the
+# port make gives it (LOCAL_PG_PORT), so `python manage.py ...` typed by hand finds it too.
 DATABASES = {
     "default": env.db(
         "DATABASE_URL",
-        default="postgres://alliance@127.0.0.1:54329/alliance",
+        default="postgres://alliance@127.0.0.1:{}/alliance".format(
+            env.int("LOCAL_PG_PORT", default=54329)
+        ),
     )
 }
 # Reuse connections between requests, but check them first so a database restart heals itself.

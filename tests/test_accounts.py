@@ -1,6 +1,10 @@
 """Staff accounts: the technical admin screens are for superusers alone; demo accounts for a
 newcomer; `python manage.py` typed by hand finds the same database as make."""
 
+import os
+import re
+import subprocess
+import sys
 from http import HTTPStatus
 from pathlib import Path
 
@@ -8,6 +12,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -114,3 +119,75 @@ def test_a_superuser_sees_and_uses_them(client):
     # An account that is no longer a superuser loses them at once.
     User.objects.filter(username="root").update(is_superuser=False)
     assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
+
+
+def demo_accounts(capsys):
+    call_command("demo_accounts")
+    out = capsys.readouterr().out
+    return dict(re.findall(r"^  (demo-\S+) +(\S+)", out, re.MULTILINE))
+
+
+@pytest.mark.django_db
+def test_demo_accounts_for_a_newcomer(capsys):
+    passwords = demo_accounts(capsys)
+    assert set(passwords) == {"demo-officer", "demo-publisher", "demo-admin"}
+    users = {user.username: user for user in User.objects.filter(username__startswith="demo-")}
+    for username, password in passwords.items():
+        assert users[username].is_staff and users[username].check_password(password)
+    assert [g.name for g in users["demo-officer"].groups.all()] == ["Press officers"]
+    assert [g.name for g in users["demo-publisher"].groups.all()] == ["Publishers"]
+    assert users["demo-admin"].is_superuser and not users["demo-officer"].is_superuser
+
+    # Again: the same three accounts, put back as they should be, with new passwords.
+    User.objects.filter(username="demo-officer").update(is_active=False)
+    again = demo_accounts(capsys)
+    assert User.objects.filter(username__startswith="demo-").count() == 3
+    officer = User.objects.get(username="demo-officer")
+    assert officer.pk == users["demo-officer"].pk and officer.is_active
+    assert officer.check_password(again["demo-officer"])
+    assert not officer.check_password(passwords["demo-officer"])
+
+
+@pytest.mark.django_db
+def test_demo_accounts_are_refused_in_production(settings, capsys):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="Refusing to make demo accounts in production"):
+        call_command("demo_accounts")
+    assert not User.objects.filter(username__startswith="demo-").exists()
+    assert "demo-" not in capsys.readouterr().out
+
+
+def manage_py_by_hand(**environ):
+    """`python manage.py ...` as someone types it: the machine's python, not the venv's, and
+    no DATABASE_URL. Prints the database address settings chose, and the python that ran."""
+    unset = ("DATABASE_URL", "LOCAL_PG_PORT", "VIRTUAL_ENV")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(DEBUG="true", **environ)
+    code = (
+        "import sys; from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['HOST'], d['PORT'], d['NAME'], sys.prefix)"
+    )
+    machine_python = Path(sys.base_prefix) / "bin" / "python3"
+    ran = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [machine_python, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return ran.stdout.split()
+
+
+def test_manage_py_by_hand_uses_the_database_make_uses():
+    dotenv = ROOT / ".env"
+    if dotenv.exists() and re.search(
+        r"^\s*(DATABASE_URL|LOCAL_PG_PORT)=", dotenv.read_text(), re.M
+    ):
+        pytest.skip(".env chooses the database")
+    host, port, name, prefix = manage_py_by_hand(LOCAL_PG_PORT="55555")
+    assert (host, port, name) == ("127.0.0.1", "55555", "alliance")
+    # The machine's python has no Django: manage.py ran itself again with the venv's.
+    assert Path(prefix).resolve() == (ROOT / ".venv").resolve()
+    assert manage_py_by_hand()[:3] == ["127.0.0.1", "54329", "alliance"]
