@@ -4,7 +4,8 @@
 into a range, by a convention stated here: "nearly"/"almost" up to 10% below the number,
 "over"/"more than" up to 10% above, "about" 10% either side; an exact figure is itself. When
 the two ranges overlap the direction is uncertain, and the page says "compared with ..."
-instead. A percentage change carries its own comparison ("compared with 2020") and gets none.
+instead. A percentage change carries its own comparison ("compared with 2020") and gets none,
+and so does a figure marked not comparable with earlier years (its definition changed).
 """
 
 from decimal import Decimal
@@ -51,6 +52,8 @@ def describe_change(figure, previous, previous_label):
         return ""
     if figure.unit == Unit.PERCENT_CHANGE or previous.unit != figure.unit:
         return ""
+    if getattr(figure, "not_comparable", False):
+        return ""  # counted differently from before: the page says so instead
     before = format_figure(previous.value, previous.unit, previous.qualifier)
     way = direction((figure.value, figure.qualifier), (previous.value, previous.qualifier))
     if way == "same":

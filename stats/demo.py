@@ -161,11 +161,12 @@ def load_demo():
         )
     if Year.objects.filter(slug=YEAR["slug"]).exists():
         return False
-    year = Year.objects.create(**YEAR)
+    year = Year.objects.create(**YEAR, approved_at=YEAR["published_at"])
     # As released: not edited since publication (update() leaves auto_now alone).
     Year.objects.filter(pk=year.pk).update(updated_at=YEAR["published_at"])
     for slug, figure in FIGURES.items():
-        year.figures.create(measure=measures[slug], **figure)
+        measure = measures[slug]
+        year.figures.create(measure=measure, is_headline=measure.is_headline, **figure)
     Quote.objects.bulk_create(
         Quote(year=year, order=order, **quote) for order, quote in enumerate(QUOTES, start=1)
     )

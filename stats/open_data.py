@@ -51,6 +51,12 @@ COLUMNS = [
         "last_updated_at",
         "When the year was last corrected or updated, or its publication time if never.",
     ),
+    (
+        "comparable_with_earlier_years",
+        "false when the way the figure is counted changed, so it must not be compared with "
+        "earlier years' figures for the same measure; true otherwise.",
+    ),
+    ("comparability_note", "Why the figure is not comparable with earlier years, if it is not."),
 ]
 FIELDNAMES = [name for name, _ in COLUMNS]
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -69,6 +75,7 @@ TEXT_COLUMNS = {
     "comparison",
     "note",
     "value_as_displayed",
+    "comparability_note",
 }
 
 
@@ -100,6 +107,8 @@ def row(figure):
         "value_as_displayed": figure.display,
         "published_at": timezone.localtime(year.published_at).isoformat(),
         "last_updated_at": timezone.localtime(year.last_updated).isoformat(),
+        "comparable_with_earlier_years": "false" if figure.not_comparable else "true",
+        "comparability_note": figure.comparability_note,
     }
 
 

@@ -1,5 +1,7 @@
 """What a year's page and a measure's page show, gathered in a fixed, small number of queries."""
 
+from django.db.models import Q
+
 from .changes import describe_change
 from .enums import Qualifier
 from .formatting import format_value
@@ -63,10 +65,12 @@ def measure_page(measure):
     years = list(Year.objects.published().order_by("period_start"))
     figures = {
         f.year_id: f
-        for f in Figure.objects.filter(measure=measure, year__in=years, value__isnull=False)
+        for f in Figure.objects.filter(measure=measure, year__in=years).filter(
+            Q(value__isnull=False) | Q(not_reported=True)
+        )
     }
     rows = [(year, figures.get(year.pk)) for year in years]
-    present = [(year, figure) for year, figure in rows if figure is not None]
+    present = [(year, f) for year, f in rows if f is not None and f.value is not None]
     summary = {}
     if present:
         latest_year, latest = present[-1]
@@ -75,6 +79,6 @@ def measure_page(measure):
             "count": len(present),
             "latest": (latest_year, latest),
             "highest": (highest_year, highest) if len(present) > 1 else None,
-            "missing": [year for year, figure in rows if figure is None],
+            "missing": [year for year, f in rows if f is None or f.value is None],
         }
     return {"measure": measure, "rows": rows, "summary": summary, "total_years": len(years)}

@@ -72,6 +72,10 @@ def year_list(request):
 
 
 def year_detail(request, slug):
+    withdrawn = Year.objects.filter(slug=slug, withdrawn_at__isnull=False).first()
+    if withdrawn is not None and not withdrawn.is_public:
+        # Journalists linked here: say what happened to the page, not just "not found".
+        return render(request, "stats/withdrawn.html", {"year": withdrawn}, status=410)
     year, moved = published_year(slug)
     if moved:
         return redirect(moved, permanent=True)
@@ -133,7 +137,9 @@ def measure_detail(request, slug):
     if not context["summary"]:
         raise Http404("No published figures for this measure.")
     points = [
-        (year.label, figure.value, figure.display) if figure else (year.label, None, "")
+        (year.label, figure.value, figure.display)
+        if figure and figure.value is not None
+        else (year.label, None, "")
         for year, figure in context["rows"]
     ]
     context["chart"] = charts.bar_chart(points, measure.unit)

@@ -4,6 +4,7 @@ from .change_note import ChangeNote
 from .figure import Figure
 from .measure import Measure
 from .next_release import NextRelease
+from .pending_correction import PendingCorrection
 from .preview_link import PreviewLink, PreviewLinkUse
 from .quote import Quote
 from .year import OldSlug, Year
@@ -14,6 +15,7 @@ __all__ = [
     "Measure",
     "NextRelease",
     "OldSlug",
+    "PendingCorrection",
     "PreviewLink",
     "PreviewLinkUse",
     "Quote",

@@ -40,6 +40,31 @@ class Figure(models.Model):
         help_text="For a percentage change: what it compares with, e.g. compared with 2020.",
     )
     note = models.CharField(max_length=300, blank=True)
+    # Which figures lead the page is the year's own choice: releases change shape.
+    is_headline = models.BooleanField(
+        "headline", default=False, help_text="A large card at the top of this year's page."
+    )
+    not_reported = models.BooleanField(
+        "not reported this year",
+        default=False,
+        help_text="The force did not report this measure this year (it did in an earlier year).",
+    )
+    not_comparable = models.BooleanField(
+        "not comparable with earlier years",
+        default=False,
+        help_text="The way it is counted changed: the page will not compare it with earlier years.",
+    )
+    comparability_note = models.CharField(
+        "why it is not comparable",
+        max_length=300,
+        blank=True,
+        help_text="Shown to the public, e.g. now includes accounts frozen as well as cash seized.",
+    )
+    # The value a press officer confirmed as right when the checks questioned it: it is not
+    # questioned again, but a different value is.
+    confirmed_value = models.DecimalField(
+        max_digits=15, decimal_places=2, null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -60,10 +85,18 @@ class Figure(models.Model):
                 name="figure_counts_are_whole",
             ),
             models.CheckConstraint(
-                condition=~Q(unit=Unit.PERCENT_CHANGE) | ~Q(comparison=""),
+                condition=~Q(unit=Unit.PERCENT_CHANGE) | ~Q(comparison="") | Q(value__isnull=True),
                 name="figure_percent_change_has_comparison",
             ),
             models.CheckConstraint(condition=Q(unit__in=Unit.values), name="figure_unit_is_known"),
+            models.CheckConstraint(
+                condition=~Q(not_reported=True) | Q(value__isnull=True),
+                name="figure_not_reported_has_no_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(not_comparable=True) | ~Q(comparability_note=""),
+                name="figure_not_comparable_says_why",
+            ),
         ]
 
     def __str__(self):
@@ -78,6 +111,8 @@ class Figure(models.Model):
 
     @property
     def display(self):
+        if self.not_reported:
+            return "not reported this year"
         if self.value is None:
             return "(no value yet)"
         return format_figure(self.value, self.unit, self.qualifier)
@@ -87,7 +122,17 @@ class Figure(models.Model):
             return
         self.unit = self.measure.unit
         errors = {}
-        if self.unit == Unit.PERCENT_CHANGE and not self.comparison.strip():
+        if self.not_reported and self.value is not None:
+            errors["not_reported"] = "Either enter a value or tick “not reported”, not both."
+        if self.not_comparable and not self.comparability_note.strip():
+            errors["comparability_note"] = (
+                "Say in a few words why it cannot be compared, e.g. the definition changed."
+            )
+        if (
+            self.unit == Unit.PERCENT_CHANGE
+            and self.value is not None
+            and not self.comparison.strip()
+        ):
             errors["comparison"] = "Say what the change compares with, e.g. compared with 2020."
         if self.value is not None:
             low, high = LIMITS[self.unit]

@@ -1,6 +1,7 @@
 import re
 
 from concurrency.fields import AutoIncVersionField
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -75,6 +76,21 @@ class Year(models.Model):
     )
     photo_caption = models.CharField(max_length=250, blank=True)
     photo_credit = models.CharField(max_length=120, blank=True, help_text="e.g. Cumbria Police")
+    # The last time a publisher approved the year's content (publishing, scheduling or a
+    # correction): whoever changed it since may not approve it again (a second pair of eyes).
+    approved_at = models.DateTimeField("last approved", null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name="last approved by",
+    )
+    # Unpublished after being public: the year's address says so, and why, instead of a 404.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField("last edited", auto_now=True)
     # Optimistic locking: a save based on an out-of-date copy is refused, never merged.
     version = AutoIncVersionField()
@@ -198,7 +214,7 @@ class Year(models.Model):
             if figure.measure.parent_id:
                 continue
             figure.parts = parts_by_parent.get(figure.measure_id, [])
-            (headline if figure.measure.is_headline else other).append(figure)
+            (headline if figure.is_headline else other).append(figure)
         return headline, other
 
 
