@@ -1,5 +1,7 @@
 """Admin forms that fit the press office's job: forgiving input, clear messages, no lost work."""
 
+from decimal import Decimal
+
 from concurrency.forms import get_signer
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,10 +11,10 @@ from django.utils.dateparse import parse_datetime
 
 from ..enums import Unit
 from ..formatting import format_value, plain_decimal
-from ..models import Figure, Year
+from ..models import Figure, Measure, PendingCorrection, Year
 from ..parsing import AmountError, parse_amount
 from ..photos import clean_photo
-from ..plausibility import CHECKED_UNITS, FACTOR, is_implausible, previous_published_figure
+from ..plausibility import evidence_for, flags
 from ..revisions import changes_to_year
 
 SYMBOL_UNITS = {"£": Unit.MONEY, "%": Unit.PERCENT_CHANGE}
@@ -22,9 +24,14 @@ CHANGE_NOTE_NEEDED = (
 
 
 class AmountField(forms.Field):
-    """A number as people type it: £1.5m, 1,500,000, 550000, 40%. Empty means "not yet"."""
+    """A number as people type it: £1.5m, 1,500,000, 550000, 40%. Empty means "not yet".
 
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 14})
+    Shown back the way it was typed, in the measure's unit (`unit`, set by the form): £11.2m,
+    550,000, 40%, never a raw decimal.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 12})
+    unit = None
 
     def to_python(self, value):
         if value in (None, ""):
@@ -35,26 +42,59 @@ class AmountField(forms.Field):
             raise ValidationError(str(error), code="amount") from error
 
     def prepare_value(self, value):
-        return plain_decimal(value) if hasattr(value, "as_tuple") else value
+        if not isinstance(value, Decimal):
+            return value
+        if self.unit == Unit.PERCENT_CHANGE:
+            return f"{plain_decimal(value)}%"
+        if self.unit in (Unit.MONEY, Unit.COUNT):
+            return format_value(value, self.unit)
+        return plain_decimal(value)
 
 
 class FigureForm(forms.ModelForm):
+    """One row of the figure grid: the measure is the row's label, not a choice."""
+
     value = AmountField(required=False)
     confirm_unusual = forms.BooleanField(
         required=False,
-        label="confirm unusual value",
-        help_text="Tick if a value far from last year's is right.",
+        label="This value is right",
+        help_text="Tick if the value questioned above is right, and save again.",
     )
 
     class Meta:
         model = Figure
-        fields = ["measure", "value", "qualifier", "comparison", "note"]
+        fields = [
+            "measure",
+            "value",
+            "qualifier",
+            "comparison",
+            "is_headline",
+            "not_reported",
+            "note",
+            "not_comparable",
+            "comparability_note",
+        ]
+        widgets = {
+            "measure": forms.HiddenInput,
+            "comparison": forms.TextInput(attrs={"size": 18}),
+            "note": forms.TextInput(attrs={"size": 60}),
+            "comparability_note": forms.TextInput(attrs={"size": 60}),
+        }
 
-    def __init__(self, *args, year=None, **kwargs):
+    def __init__(self, *args, year=None, measures=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The year being entered, saved or not: the plausibility check compares with the
+        # The year being entered, saved or not: the plausibility checks compare with the
         # year before it.
         self.year = year
+        pk = self.instance.measure_id if self.instance.pk else self.initial.get("measure")
+        posted = self.data.get(self.add_prefix("measure")) if self.is_bound else None
+        if posted and str(posted).isdigit():
+            pk = int(posted)
+        measures = measures or {}
+        self.row_measure = measures.get(pk) or Measure.objects.filter(pk=pk).first() if pk else None
+        if self.row_measure is not None:
+            self.fields["value"].unit = self.row_measure.unit
+        self.flagged = False
 
     def clean(self):
         cleaned = super().clean()
@@ -66,22 +106,26 @@ class FigureForm(forms.ModelForm):
             self.add_error(
                 "value", f"“{measure.name}” is not counted in {symbol}: type the number only."
             )
-        elif (
-            measure.unit in CHECKED_UNITS
-            and "value" in self.changed_data  # a value confirmed once is not questioned again
-            and not cleaned.get("confirm_unusual")
-        ):
-            previous = previous_published_figure(self.year, measure)
-            if previous and is_implausible(value, previous.value):
-                larger = "larger" if value > previous.value else "smaller"
-                self.add_error(
-                    "value",
-                    f"This is more than {FACTOR} times {larger} than the last published figure "
-                    f"({format_value(previous.value, measure.unit)} for {previous.year.label}). "
-                    f"Check it: £10.4m is typed 10.4m or 10400000. If it is right, tick "
-                    f"“confirm unusual value” and save again.",
-                )
         return cleaned
+
+    def question(self, flags):
+        """Put the plausibility checks' questions beside the value, with the box to confirm."""
+        self.flagged = True
+        for flag in flags:
+            self.add_error("value", flag.message(self.row_measure.unit))
+        self.add_error(
+            "value",
+            "If it is right, tick “This value is right” and save again. "
+            "(£10.4m is typed 10.4m or 10400000.)",
+        )
+
+    def save(self, commit=True):
+        figure = super().save(commit=False)
+        if self.cleaned_data.get("confirm_unusual"):
+            figure.confirmed_value = figure.value
+        if commit:
+            figure.save()
+        return figure
 
 
 class CorrectionFormSetMixin:
@@ -95,34 +139,93 @@ class CorrectionFormSetMixin:
 
 
 class FigureFormSet(CorrectionFormSetMixin, forms.BaseInlineFormSet):
+    """The year's figure grid: a row per measure. A row left empty (no value, not ticked "not
+    reported") is no figure: emptying a row removes its figure, and it stays removed."""
+
+    def __init__(self, *args, rows=(), **kwargs):
+        # [(measure, initial or None)] in the grid's order (publishing.figure_rows_for).
+        self.rows = list(rows)
+        self.measures = {measure.pk: measure for measure, _ in self.rows}
+        # Rows are removed by emptying them, whoever may edit the year: no Delete column.
+        self.can_delete = True
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields.pop("DELETE", None)
+
+    def grid(self):
+        """The forms in the grid's order, each with its measure: totals, then their parts."""
+        by_measure = {form.row_measure.pk: form for form in self.forms if form.row_measure}
+        return [by_measure[measure.pk] for measure, _ in self.rows if measure.pk in by_measure]
+
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "year": self.instance}
+        return {
+            **super().get_form_kwargs(index),
+            "year": self.instance,
+            "measures": self.measures,
+        }
+
+    def _should_delete_form(self, form):
+        if not hasattr(form, "cleaned_data") or form.errors:
+            return False
+        data = form.cleaned_data
+        return data.get("value") is None and not data.get("not_reported")
+
+    def kept_rows(self):
+        return [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not self._should_delete_form(form)
+            and form.cleaned_data.get("measure")
+        ]
 
     def clean(self):
         super().clean()
-        kept = [
-            form.cleaned_data
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        measures = [row["measure"] for row in kept if row.get("measure")]
+        kept = self.kept_rows()
+        measures = [form.cleaned_data["measure"] for form in kept]
         if len(measures) != len(set(measures)):
             raise ValidationError("Each measure can have only one figure: remove the repeated row.")
-        totals = {row["measure"].pk: row for row in kept if row.get("measure")}
-        for total_id, total in totals.items():
+        values = {
+            form.cleaned_data["measure"].pk: form.cleaned_data.get("value")
+            for form in kept
+            if not form.errors
+        }
+        for total in (form for form in kept if form.cleaned_data.get("value") is not None):
+            measure = total.cleaned_data["measure"]
             parts = [
-                row["value"]
-                for row in kept
-                if row.get("measure")
-                and row["measure"].parent_id == total_id
-                and row.get("value") is not None
+                value
+                for form in kept
+                if form.cleaned_data["measure"].parent_id == measure.pk
+                and (value := values.get(form.cleaned_data["measure"].pk)) is not None
             ]
-            if parts and total.get("value") is not None and sum(parts) > total["value"]:
-                unit, name = total["measure"].unit, total["measure"].name
+            if parts and sum(parts) > total.cleaned_data["value"]:
                 raise ValidationError(
-                    f"The parts of “{name}” add up to {format_value(sum(parts), unit)}, "
-                    f"more than its total of {format_value(total['value'], unit)}."
+                    f"The parts of “{measure.name}” add up to "
+                    f"{format_value(sum(parts), measure.unit)}, more than its total of "
+                    f"{format_value(total.cleaned_data['value'], measure.unit)}."
                 )
+        self._question_unusual_values(kept)
+
+    def _question_unusual_values(self, kept):
+        rows = [
+            (form.cleaned_data["measure"], form.cleaned_data.get("value"))
+            for form in kept
+            if not form.errors
+        ]
+        evidence = evidence_for(rows, self.instance if self.instance.period_start else None)
+        for form in kept:
+            data = form.cleaned_data
+            measure, value = data["measure"], data.get("value")
+            if form.errors or value is None or data.get("confirm_unusual"):
+                continue
+            if form.instance.pk and form.instance.confirmed_value == value:
+                continue  # a value confirmed once is not questioned again
+            if "value" not in form.changed_data and form.instance.pk:
+                continue  # questioned on the checklist, not on every save of the page
+            if questions := flags(value, evidence[measure.pk]):
+                form.question(questions)
 
 
 class QuoteFormSet(CorrectionFormSetMixin, forms.BaseInlineFormSet):
@@ -140,6 +243,10 @@ class YearForm(forms.ModelForm):
         "other_results",
         "period_start",
         "period_end",
+        "photo",
+        "photo_alt",
+        "photo_caption",
+        "photo_credit",
     ]
 
     change_note = forms.CharField(
@@ -147,7 +254,7 @@ class YearForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="This year is public. Say what you are changing and why, in a sentence "
-        "residents will read under “Updates to this page”.",
+        "residents will read under “Updates to this page” once a publisher approves it.",
     )
     opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -163,6 +270,11 @@ class YearForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and PendingCorrection.objects.filter(year=self.instance).exists():
+            raise ValidationError(
+                "A correction to this year is waiting for a publisher's approval: it must be "
+                "approved or discarded before another change is made."
+            )
         if self.instance.pk and "version" in self.fields:
             self._refuse_stale_save(cleaned.get("version"))
         is_public = (

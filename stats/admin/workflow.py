@@ -1,5 +1,6 @@
-"""The year's workflow buttons: preview, mark ready, publish or schedule, unpublish, share an
-embargoed preview, start next year, revision history and restoring deleted drafts."""
+"""The year's workflow buttons: preview, mark ready, publish or schedule (or move the time),
+approve or discard a pending correction, withdraw with a public reason, share an embargoed
+preview, start next year, revision history and restoring deleted drafts."""
 
 from django import forms
 from django.contrib import messages
@@ -9,12 +10,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import publishing
-from ..models import PreviewLink, Year
+from .. import corrections, publishing
+from ..models import PendingCorrection, PreviewLink, Year
 from ..revisions import changes_to_year
 from ..views import render_year
 from . import restore
@@ -35,6 +37,29 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed when the year has been published before: what changed and why.",
     )
+
+
+class ApproveForm(forms.Form):
+    change_note = forms.CharField(
+        label="Public change note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What changed and why: residents read it under “Updates to this page”.",
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is withdrawn (public)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown at the year's address, where the page was, with today's date: for "
+        "example “withdrawn while a figure is checked”.",
+    )
+
+
+def _uk(moment):
+    return f"{timezone.localtime(moment):%d %b %Y %H:%M} (UK time)"
 
 
 class YearWorkflowMixin:
@@ -58,6 +83,8 @@ class YearWorkflowMixin:
             view(self.preview_view, "preview"),
             view(self.publish_view, "publish"),
             view(self.unpublish_view, "unpublish"),
+            view(self.approve_view, "approve"),
+            view(self.discard_view, "discard"),
             view(self.ready_view, "ready"),
             view(self.share_view, "share"),
             view(self.start_next_view, "start-next"),
@@ -90,7 +117,16 @@ class YearWorkflowMixin:
         if str(object_id).isdigit():
             year = Year.objects.filter(pk=object_id).first()
             if year is not None:
-                extra_context["preview_links"] = year.preview_links.prefetch_related("uses")
+                extra_context["preview_links"] = [
+                    (link, request.build_absolute_uri(link.get_absolute_url()))
+                    for link in year.preview_links.prefetch_related("uses")
+                ]
+                pending = PendingCorrection.objects.filter(year=year).first()
+                if pending is not None:
+                    extra_context["pending"] = pending
+                    extra_context["pending_changes"] = corrections.differences(
+                        pending.before, pending.after
+                    )
         return super().change_view(request, object_id, form_url, extra_context)
 
     # --- views ---------------------------------------------------------------------------
@@ -107,39 +143,107 @@ class YearWorkflowMixin:
         form = PublishForm(request.POST if request.method == "POST" else None)
         refused = []
         if request.method == "POST" and form.is_valid():
+            at = form.cleaned_data["publish_at"]
             try:
-                publishing.publish(
-                    year,
-                    request.user,
-                    at=form.cleaned_data["publish_at"],
-                    change_note=form.cleaned_data["change_note"],
-                )
+                if year.is_scheduled:
+                    publishing.reschedule(year, request.user, at)
+                else:
+                    publishing.publish(
+                        year, request.user, at=at, change_note=form.cleaned_data["change_note"]
+                    )
             except publishing.PublishingError as error:
                 refused = error.problems
             else:
                 year.refresh_from_db()
-                when = "now public" if year.is_public else "scheduled"
+                when = "now public" if year.is_public else f"scheduled for {_uk(year.published_at)}"
                 self.message_user(request, f"{year} is {when}.", messages.SUCCESS)
                 return self._back(year)
+        problems, notices = publishing.checklist(year)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": year,
             "title": f"Publish {year}",
             "form": form,
-            "problems": refused or publishing.problems_before_publishing(year),
+            "problems": refused or problems,
+            "notices": notices,
             "second_person": publishing.second_person_problem(year, request.user),
+            "is_scheduled": year.is_scheduled,
             "is_correction": year.has_been_public,
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/stats/year/publish.html", context)
 
-    @method_decorator(require_POST)
     def unpublish_view(self, request, object_id):
+        """Withdraw (or unschedule) a year, behind a page that asks for the public reason."""
         year = self._year(request, object_id, permission="publish")
-        publishing.unpublish(year, request.user)
-        self.message_user(request, f"{year} is a draft again and hidden from the public.")
+        form = WithdrawForm(request.POST if request.method == "POST" else None)
+        refused = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                publishing.unpublish(year, request.user, form.cleaned_data["reason"])
+            except publishing.PublishingError as error:
+                refused = error.problems
+            else:
+                self.message_user(request, f"{year} is a draft again and hidden from the public.")
+                return self._back(year)
+        return self._step_page(request, year, "unpublish.html", "Unpublish", form, refused)
+
+    def approve_view(self, request, object_id):
+        """A pending correction, as a list of changes, for a publisher to approve."""
+        year = self._year(request, object_id, permission="publish")
+        pending = PendingCorrection.objects.filter(year=year).first()
+        if pending is None:
+            self.message_user(request, "There is no correction waiting for approval.")
+            return self._back(year)
+        data = request.POST if request.method == "POST" else None
+        form = ApproveForm(data, initial={"change_note": pending.change_note})
+        refused = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                corrections.approve(year, request.user, form.cleaned_data["change_note"])
+            except publishing.PublishingError as error:
+                refused = error.problems
+            else:
+                self.message_user(request, f"The correction to {year} is approved.")
+                return self._back(year)
+        return self._step_page(
+            request,
+            year,
+            "approve.html",
+            "Approve the correction",
+            form,
+            refused,
+            pending=pending,
+            changes=corrections.differences(pending.before, pending.after),
+            second_person=publishing.second_person_problem(year, request.user),
+            is_public=year.has_been_public,
+        )
+
+    @method_decorator(require_POST)
+    def discard_view(self, request, object_id):
+        """Its author or a publisher forgets a pending correction."""
+        year = self._year(request, object_id)
+        pending = PendingCorrection.objects.filter(year=year).first()
+        is_author = pending is not None and pending.made_by_id == request.user.pk
+        if pending is not None and not (is_author or request.user.has_perm(PUBLISH_PERMISSION)):
+            raise PermissionDenied
+        corrections.discard(year)
+        self.message_user(request, f"The correction to {year} was discarded.")
         return self._back(year)
+
+    def _step_page(self, request, year, template, title, form, refused, **extra):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": year,
+            "title": f"{title}: {year}",
+            "form": form,
+            "refused": refused,
+            "media": self.media + form.media,
+            **extra,
+        }
+        return TemplateResponse(request, f"admin/stats/year/{template}", context)
 
     @method_decorator(require_POST)
     def ready_view(self, request, object_id):
@@ -162,11 +266,10 @@ class YearWorkflowMixin:
         link = PreviewLink.objects.create(
             year=year, shared_with=shared_with, created_by=request.user
         )
-        url = request.build_absolute_uri(link.get_absolute_url())
         self.message_user(
             request,
-            f"Preview link for {shared_with}, working until "
-            f"{link.expires_at:%d %b %Y %H:%M}: {url}",
+            f"Preview link for {shared_with} made, working until {_uk(link.expires_at)}: "
+            f"copy its address from “Embargoed previews” below.",
             messages.SUCCESS,
         )
         return self._back(year)

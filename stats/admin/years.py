@@ -1,52 +1,60 @@
-"""A year is entered on one page: its text, a grid of figures, its quotes and change notes."""
+"""A year is entered on one page: its text, a grid of figures, its quotes and change notes.
 
-from django.contrib import admin
+A year a publisher has approved (published, or scheduled) is never changed in place: a save
+is held as a pending correction for another publisher to approve (stats/corrections.py), so
+the public keeps seeing what was approved.
+"""
+
+from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from ..models import ChangeNote, Figure, Measure, Quote, Year
+from .. import corrections
+from ..enums import YearState
+from ..models import ChangeNote, Figure, Quote, Year
+from ..publishing import figure_rows_for
 from .forms import FigureForm, FigureFormSet, QuoteFormSet, YearForm
 from .workflow import YearWorkflowMixin
-
-
-def measures_without_figures(year):
-    """Active measures this year has no row for yet: offered as empty rows to fill in."""
-    measures = Measure.objects.active().order_by("display_order", "name")
-    if year is not None and year.pk:
-        measures = measures.exclude(figures__year=year)
-    return list(measures)
 
 
 class FigureInline(admin.TabularInline):
     model = Figure
     form = FigureForm
     formset = FigureFormSet
-    fields = ["measure", "value", "qualifier", "comparison", "note", "confirm_unusual"]
-    verbose_name_plural = "Figures (type values as you would write them: £1.5m, 550,000, 40%)"
+    template = "admin/stats/year/figure_grid.html"
+    fields = FigureForm.Meta.fields + ["confirm_unusual"]
+    verbose_name_plural = "Figures"
 
     def get_extra(self, request, obj=None, **kwargs):
-        return len(measures_without_figures(obj))
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "measure":
-            # A plain list of measures: no add/edit/view icons crowding each row of the grid.
-            return db_field.formfield(queryset=Measure.objects.order_by("display_order", "name"))
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        return sum(1 for _, initial in figure_rows_for(obj) if initial)
 
 
 class QuoteInline(admin.StackedInline):
     model = Quote
     formset = QuoteFormSet
     fields = [("speaker_name", "speaker_role"), "text", "order"]
-    extra = 0
+    extra = 1  # a first (or next) quote can be typed in without JavaScript
 
 
 class ChangeNoteInline(admin.TabularInline):
+    """Public change notes are append-only: added with a correction, never edited here."""
+
     model = ChangeNote
     fields = ["made_at", "text"]
+    readonly_fields = ["made_at", "text"]
     extra = 0
     verbose_name = "public change note"
     verbose_name_plural = "Updates to this page (public change notes)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Year)
@@ -56,7 +64,7 @@ class YearAdmin(YearWorkflowMixin, admin.ModelAdmin):
     list_filter = ["state"]
     search_fields = ["label", "title", "introduction"]
     ordering = ["-period_end"]
-    readonly_fields = ["status", "published_at", "updated_at"]
+    readonly_fields = ["status", "published_at", "approved_at", "updated_at"]
     inlines = [FigureInline, QuoteInline, ChangeNoteInline]
     change_form_template = "admin/stats/year/change_form.html"
 
@@ -74,7 +82,14 @@ class YearAdmin(YearWorkflowMixin, admin.ModelAdmin):
             (
                 "Publishing",
                 {
-                    "fields": ["status", "published_at", "updated_at", "version", "opened_at"],
+                    "fields": [
+                        "status",
+                        "published_at",
+                        "approved_at",
+                        "updated_at",
+                        "version",
+                        "opened_at",
+                    ],
                     "description": "Publish, schedule or mark ready for review with the buttons "
                     "at the top of the page. Drafts are never shown to the public.",
                 },
@@ -87,22 +102,60 @@ class YearAdmin(YearWorkflowMixin, admin.ModelAdmin):
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, FigureInline):
+            rows = figure_rows_for(obj)
             # The same rows on display and on saving, so untouched rows are left out.
-            kwargs["initial"] = [{"measure": m.pk} for m in measures_without_figures(obj)]
+            kwargs["initial"] = [initial for _, initial in rows if initial]
+            kwargs["rows"] = rows
         return kwargs
+
+    def save_model(self, request, obj, form, change):
+        if change and Year.objects.filter(pk=obj.pk, state=YearState.PUBLISHED).exists():
+            # Approved: saved in a savepoint only to read what the change makes of the year.
+            before = corrections.content(Year.objects.get(pk=obj.pk))
+            request.held_correction = (transaction.savepoint(), before)
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        note = form.cleaned_data.get("change_note", "").strip()
-        if note:
-            form.instance.change_notes.create(text=note)
+        held = getattr(request, "held_correction", None)
+        if held is not None:
+            savepoint, before = held
+            after = corrections.content(form.instance)
+            transaction.savepoint_rollback(savepoint)
+            pending = corrections.hold(
+                form.instance, before, after, request.user, form.cleaned_data.get("change_note", "")
+            )
+            request.held_correction = pending or "unchanged"
+            form.instance.refresh_from_db()
+
+    def response_change(self, request, obj):
+        held = getattr(request, "held_correction", None)
+        if held is None:
+            return super().response_change(request, obj)
+        if held == "unchanged":
+            self.message_user(request, "Nothing the public reads was changed.", messages.INFO)
+        else:
+            self.message_user(
+                request,
+                "Your change is waiting for a publisher's approval. Until then the public "
+                "sees the year as it was approved.",
+                messages.WARNING,
+            )
+        return self._back(obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(figure_total=Count("figures"))
 
+    def get_actions(self, request):
+        # Deleting goes year by year, through the checks in has_delete_permission.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def has_delete_permission(self, request, obj=None):
-        # Permalinks never break: a year the public has seen is unpublished, never deleted.
-        if obj is not None and obj.has_been_public:
+        # Permalinks never break: a year the public has seen is unpublished, never deleted,
+        # and a scheduled one is unscheduled first.
+        if obj is not None and (obj.state == YearState.PUBLISHED or obj.has_been_public):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -114,4 +167,6 @@ class YearAdmin(YearWorkflowMixin, admin.ModelAdmin):
     def status(self, year):
         if year.is_scheduled:
             return f"Scheduled for {timezone.localtime(year.published_at):%d %b %Y %H:%M}"
+        if year.state == YearState.DRAFT and year.withdrawn_at:
+            return "Withdrawn (draft)"
         return year.get_state_display()
