@@ -39,7 +39,10 @@ def make_year(label="2022", **fields):
 
 
 def make_figure(year, measure, value, **fields):
-    return Figure.objects.create(year=year, measure=measure, value=Decimal(value), **fields)
+    """A figure; a headline one when its measure is a headline measure, unless told."""
+    fields.setdefault("is_headline", measure.is_headline and not measure.parent_id)
+    value = None if value is None else Decimal(value)
+    return Figure.objects.create(year=year, measure=measure, value=value, **fields)
 
 
 def make_quote(year, **fields):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from stats.enums import Unit, YearState
 from stats.models import PreviewLink, Year
 
-from . import admin_posts
+from .admin_pages import fill, fill_figure, year_form
 from .factories import (
     PASSWORD,
     make_figure,
@@ -95,12 +95,14 @@ class TestRoles:
 class TestPublishingPage:
     def test_the_page_lists_what_is_missing(self, client, publisher, headline):
         year = make_year("2023", state=YearState.DRAFT, published_at=None, introduction="")
+        make_figure(make_year("2022"), headline, "4000000")
         client.force_login(publisher)
         page = client.get(admin_url(year, "publish")).content.decode()
         assert "cannot be published yet" in page
+        assert "Write the introduction." in page
         assert (
-            "Write the introduction." in page
-            and "Enter the headline figure “Drugs seized”." in page
+            "“Drugs seized” was reported in 2022: enter this year&#x27;s figure or tick "
+            "“not reported this year”." in page
         )
 
     def test_scheduling_in_uk_time(self, client, publisher, headline):
@@ -121,8 +123,16 @@ class TestPublishingPage:
         client.force_login(publisher)
         client.post(admin_url(year, "publish"), {})
         assert client.get("/years/2023/").status_code == HTTPStatus.OK
-        client.post(admin_url(year, "unpublish"))
-        assert client.get("/years/2023/").status_code == HTTPStatus.NOT_FOUND
+        # Withdrawing asks first, and for the reason the public will read.
+        confirm = client.get(admin_url(year, "unpublish")).content.decode()
+        assert "Why it is withdrawn (public)" in confirm
+        refused = client.post(admin_url(year, "unpublish"), {"reason": ""})
+        assert "Say why the year is withdrawn" in refused.content.decode()
+        assert client.get("/years/2023/").status_code == HTTPStatus.OK
+        client.post(admin_url(year, "unpublish"), {"reason": "A figure is being checked."})
+        response = client.get("/years/2023/")
+        assert response.status_code == HTTPStatus.GONE
+        assert "A figure is being checked." in response.content.decode()
 
 
 class TestPreview:
@@ -187,17 +197,13 @@ class TestSharedPreviewLinks:
 
 
 class TestHistory:
-    def test_the_revision_history_says_who_changed_what(self, client, headline):
+    def test_the_revision_history_says_who_changed_what(self, client, django_app, headline):
         year = make_year("2023", state=YearState.DRAFT, published_at=None)
         make_figure(year, headline, "1000")
         olivia = make_user("olivia", "Press officers", first_name="Olivia", last_name="Jones")
+        form = fill_figure(year_form(django_app, olivia, year), headline, value="2000")
+        assert fill(form, title="New title").submit().status_code == HTTPStatus.FOUND
         client.force_login(olivia)
-        client.post(
-            f"/admin/stats/year/{year.pk}/change/",
-            admin_posts.existing_year(
-                year, figures={"drugs": {"value": "2000"}}, title="New title"
-            ),
-        )
         page = client.get(admin_url(year, "history")).content.decode()
         assert "Olivia Jones" in page
         assert "value: 1000 → 2000" in page

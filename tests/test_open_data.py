@@ -25,7 +25,8 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 COLUMNS = [
     "year_label", "year_slug", "period_start", "period_end", "measure_slug", "measure_name",
     "parent_measure_slug", "unit", "value", "qualifier", "comparison", "note",
-    "value_as_displayed", "published_at", "last_updated_at",
+    "value_as_displayed", "published_at", "last_updated_at", "comparable_with_earlier_years",
+    "comparability_note",
 ]  # fmt: skip
 
 

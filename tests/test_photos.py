@@ -51,25 +51,31 @@ def test_anything_else_is_refused_with_a_reason(uploaded, message):
 
 
 @pytest.mark.django_db
-def test_the_admin_cleans_an_uploaded_photo_and_refuses_a_fake(client, settings, tmp_path):
+def test_the_admin_cleans_an_uploaded_photo_and_refuses_a_fake(django_app, settings, tmp_path):
     from stats.models import Year
 
-    from . import admin_posts
+    from .admin_pages import fill, year_form
     from .factories import make_user
 
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(make_user("olivia", "Press officers"))
-    fake = SimpleUploadedFile("photo.jpg", b"GIF89a<script>")
-    response = client.post(
-        "/admin/stats/year/add/", {**admin_posts.new_year(), "photo": fake, "photo_alt": "A raid"}
-    )
-    assert (
-        "not a photo" in response.content.decode()
-        or "Upload a valid image" in response.content.decode()
-    )
+    olivia = make_user("olivia", "Press officers")
+    typed = {
+        "label": "2023",
+        "title": "Results 2023",
+        "introduction": "What the operation achieved.",
+        "period_start": "01/01/2023",
+        "period_end": "31/12/2023",
+        "photo_alt": "Officers at a door",
+    }
+    form = fill(year_form(django_app, olivia), **typed)
+    form["photo"] = ("photo.jpg", b"GIF89a<script>")
+    response = form.submit()
+    assert "Upload a valid image" in response.text
     assert not Year.objects.exists()
 
-    data = {**admin_posts.new_year(), "photo": upload(), "photo_alt": "Officers at a door"}
-    assert client.post("/admin/stats/year/add/", data).status_code == 302
+    form = fill(year_form(django_app, olivia), **typed)
+    upload_file = upload()
+    form["photo"] = (upload_file.name, upload_file.read())
+    assert form.submit().status_code == 302
     photo = Year.objects.get().photo
     assert photo.name.startswith("photos/") and "Carlisle" not in photo.name

@@ -40,17 +40,43 @@ class TestChecksBeforePublishing:
     def test_every_missing_thing_is_listed(self, headline_measures):
         year = make_year("2023", introduction="", state=YearState.DRAFT, published_at=None)
         drugs = headline_measures[0]
-        make_figure(year, make_measure(name="Cannabis", unit=Unit.MONEY), "5")
+        make_figure(year, make_measure(name="Cannabis", unit=Unit.MONEY), "5.5")
         make_quote(year, speaker_name="Peter McCall", text="")
         year.figures.create(measure=make_measure(name="Arrests"), value=None)
+        last_year = make_year("2022")
+        make_figure(last_year, drugs, "4000000")
         problems = publishing.problems_before_publishing(year)
         assert problems == [
             "Write the introduction.",
-            f"Enter the headline figure “{drugs.name}”.",
-            "Enter the headline figure “Cyber crime arrests”.",
-            "Enter a value for “Arrests”, or remove the row.",
+            "Enter a value for “Arrests”, or tick “not reported this year”.",
+            "Choose at least one headline figure.",
+            f"“{drugs.name}” was reported in 2022: enter this year's figure or tick “not "
+            "reported this year”.",
+            "“Cannabis”: £5.50 has pence, which a release's figures rarely do. Correct it, or "
+            "confirm it on the year's page.",
             "Add at least one quote.",
             "Add the words of the quote by Peter McCall, or remove it.",
+        ]
+
+    def test_a_measure_left_out_on_purpose_is_noted_not_refused(self, headline_measures):
+        drugs, cyber = headline_measures
+        make_figure(make_year("2022"), drugs, "4000000")
+        year = make_year("2023", state=YearState.DRAFT, published_at=None)
+        make_figure(year, cyber, "40", comparison="compared with 2022")
+        make_quote(year)
+        make_figure(year, drugs, None, not_reported=True)
+        assert publishing.checklist(year) == (
+            [],
+            [f"Not reported this year: “{drugs.name}”."],
+        )
+
+    def test_a_redefined_figure_is_noted(self, headline_measures):
+        year = make_publishable_year()
+        year.figures.filter(measure=headline_measures[0]).update(
+            not_comparable=True, comparability_note="Now includes accounts frozen."
+        )
+        assert publishing.checklist(year)[1] == [
+            "Not comparable with earlier years: “Drugs seized” (Now includes accounts frozen.)."
         ]
 
     def test_parts_adding_up_to_more_than_the_total(self, headline_measures):
@@ -100,7 +126,10 @@ class TestPublish:
 
     def test_republishing_a_correction_needs_a_change_note(self, headline_measures, publisher):
         year = publishing.publish(make_publishable_year(), publisher)
-        publishing.unpublish(year, publisher)
+        with pytest.raises(publishing.PublishingError, match="Say why"):
+            publishing.unpublish(year, publisher)
+        publishing.unpublish(year, publisher, "Withdrawn while the cash figure is checked.")
+        assert Year.objects.get().withdrawal_reason == "Withdrawn while the cash figure is checked."
         with pytest.raises(publishing.PublishingError, match="public change note"):
             publishing.publish(year, publisher)
         first_published = Year.objects.get().published_at
@@ -108,6 +137,19 @@ class TestPublish:
         year = Year.objects.get()
         assert year.is_public and year.published_at == first_published
         assert ChangeNote.objects.get().text == "Corrected the cash figure."
+        assert year.withdrawn_at is None and year.withdrawal_reason == ""
+
+    def test_a_scheduled_year_gets_another_time_without_being_unpublished(
+        self, headline_measures, publisher
+    ):
+        moment = timezone.now() + datetime.timedelta(days=1)
+        year = publishing.publish(make_publishable_year(), publisher, at=moment)
+        later = moment + datetime.timedelta(hours=3)
+        publishing.reschedule(year, publisher, later)
+        year.refresh_from_db()
+        assert year.is_scheduled and year.published_at == later
+        with pytest.raises(publishing.PublishingError, match="in the future"):
+            publishing.reschedule(year, publisher, timezone.now())
 
 
 class TestSecondPairOfEyes:
@@ -121,14 +163,21 @@ class TestSecondPairOfEyes:
             publishing.publish(year, publisher)
         assert publishing.publish(year, make_user("quinn", "Publishers")).is_public
 
-    def test_editing_a_figure_makes_you_the_last_editor(self, headline_measures, publisher):
+    def test_anyone_who_changed_it_since_approval_cannot_approve(
+        self, headline_measures, publisher
+    ):
         make_user("petra", "Publishers")
         year = make_publishable_year()
         figure = year.figures.first()
         figure.value = 200
         figure._history_user = publisher
         figure.save()
-        assert publishing.last_editor(year) == publisher
+        # Someone else changing one character afterwards does not make Paul a second pair of eyes.
+        year.title += "."
+        year._history_user = make_user("olivia", "Press officers")
+        year.save()
+        with pytest.raises(publishing.PublishingError, match="another publisher"):
+            publishing.publish(year, publisher)
 
     def test_marking_ready_is_not_an_edit(self, headline_measures, publisher):
         officer = make_user("olivia", "Press officers")
@@ -137,7 +186,15 @@ class TestSecondPairOfEyes:
         year._history_user = officer
         year.save()
         publishing.mark_ready(year, publisher)
-        assert publishing.last_editor(year) == officer
+        assert publishing.editors_since_approval(year) == {officer.pk}
+
+    def test_an_approval_clears_the_slate(self, headline_measures, publisher):
+        petra = make_user("petra", "Publishers")
+        year = make_publishable_year()
+        year._history_user = publisher
+        year.save()
+        publishing.publish(year, petra)
+        assert publishing.editors_since_approval(Year.objects.get()) == set()
 
     def test_a_one_publisher_office_can_publish_its_own_work(self, headline_measures, publisher):
         year = make_publishable_year()
@@ -155,8 +212,14 @@ class TestSecondPairOfEyes:
 
 
 class TestStartFromLastYear:
-    def test_same_measures_and_speakers_no_values(self, headline_measures, publisher):
-        previous = make_publishable_year("2022", title="Operation Alliance results 2022")
+    def test_same_speakers_and_the_grid_offers_last_years_measures(
+        self, headline_measures, publisher
+    ):
+        drugs, cyber = headline_measures
+        previous = make_year("2022", title="Operation Alliance results 2022")
+        make_figure(previous, drugs, "4000000", is_headline=False)
+        make_figure(previous, cyber, "40", comparison="compared with 2021")
+        make_quote(previous)
         year = publishing.start_from(previous, publisher)
         assert (year.label, year.slug, year.title) == (
             "2023",
@@ -167,11 +230,12 @@ class TestStartFromLastYear:
             datetime.date(2023, 1, 1),
             datetime.date(2023, 12, 31),
         )
-        assert year.state == YearState.DRAFT
-        assert {f.measure for f in year.figures.all()} == set(headline_measures)
-        assert all(f.value is None for f in year.figures.all())
-        comparison = year.figures.get(measure=headline_measures[1]).comparison
-        assert comparison == "compared with 2021"
+        assert year.state == YearState.DRAFT and not year.figures.exists()
+        offered = {measure: initial for measure, initial in publishing.figure_rows_for(year)}
+        # Last year's choices are offered again: Drugs seized was not a headline in 2022.
+        assert offered[drugs]["is_headline"] is False
+        assert offered[cyber]["is_headline"] is True
+        assert offered[cyber]["comparison"] == "compared with 2022"
         quote = year.quotes.get()
         assert (quote.speaker_name, quote.speaker_role, quote.text) == (
             "Ian Hussey",

@@ -137,17 +137,20 @@ class TestVersionFile:
         assert version_file.read() is None
 
 
-def test_a_correction_through_the_admin_reaches_every_cached_page(client, year):
-    from . import admin_posts
+def test_a_correction_through_the_admin_reaches_every_cached_page(client, django_app, year):
+    from stats import corrections
+
+    from .admin_pages import fill, fill_figure, year_form
 
     for path in ["/", "/years/2022/", "/data/all.csv"]:
         client.get(path)
-    client.force_login(make_user("olivia", "Press officers"))
-    data = admin_posts.existing_year(
-        year, figures={"drugs-seized": {"value": "3.9m"}}, change_note="Corrected."
-    )
-    assert client.post(f"/admin/stats/year/{year.pk}/change/", data).status_code == HTTPStatus.FOUND
-    client.logout()
+    form = year_form(django_app, make_user("olivia", "Press officers"), year)
+    fill_figure(form, year.figures.get().measure, value="3.9m")
+    assert fill(form, change_note="Corrected.").submit().status_code == HTTPStatus.FOUND
+    # Held for approval: every cached page still shows the approved figure...
+    assert "nearly £3.9m" not in client.get("/years/2022/").content.decode()
+    corrections.approve(year, make_user("paul", "Publishers"))
+    # ...and the approved correction reaches every one of them.
     assert "nearly £3.9m" in client.get("/").content.decode()
     assert "nearly £3.9m" in client.get("/years/2022/").content.decode()
     assert "3900000" in client.get("/data/all.csv").content.decode()
@@ -281,7 +284,7 @@ class TestLastGoodCopies:
         from stats import publishing
 
         client.get("/years/2022/")
-        publishing.unpublish(year, make_user("paul", "Publishers"))
+        publishing.unpublish(year, make_user("paul", "Publishers"), "Withdrawn to check it.")
         response = self.outage("/years/2022/")
         assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
         assert b"Temporarily unavailable" in response.content
