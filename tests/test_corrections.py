@@ -1,0 +1,219 @@
+"""Every path to a public page keeps the rules: a change to an approved year waits for another
+publisher, needs a public change note, and leaves the year complete; the public record of
+changes is append-only; nobody deletes what the public has seen or is about to."""
+
+import datetime
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+import time_machine
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from stats import corrections, publishing
+from stats.enums import Unit, YearState
+from stats.models import ChangeNote, PendingCorrection, Year
+from stats.models.change_note import AppendOnlyError
+
+from .admin_pages import change_url, fill, fill_figure, quote_rows, year_form
+from .factories import make_measure, make_publishable_year, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drugs():
+    return make_measure(name="Drugs seized", slug="drugs", unit=Unit.MONEY, is_headline=True)
+
+
+@pytest.fixture
+def officer():
+    return make_user("olivia", "Press officers")
+
+
+@pytest.fixture
+def publishers():
+    return make_user("paul", "Publishers"), make_user("petra", "Publishers")
+
+
+@pytest.fixture
+def public_year(drugs, publishers):
+    year = make_publishable_year("2022")
+    year.figures.filter(measure=drugs).update(value=Decimal("4000000"))
+    return publishing.publish(year, publishers[1])
+
+
+def public_page(client, slug="2022"):
+    return client.get(f"/years/{slug}/").content.decode()
+
+
+class TestAPressOfficersCorrection:
+    def test_waits_for_approval_and_the_public_sees_the_approved_year(
+        self, django_app, client, officer, drugs, public_year, publishers
+    ):
+        form = fill_figure(year_form(django_app, officer, public_year), drugs, value="4.2m")
+        response = fill(form, change_note="Corrected drugs seized.").submit().follow()
+        assert "waiting for a publisher" in response.text
+        assert "Figure “Drugs seized”: £4m; headline → £4.2m; headline" in response.text
+        assert "£4m" in public_page(client) and "£4.2m" not in public_page(client)
+        assert "4200000" not in client.get("/years/2022/data.csv").content.decode()
+
+        corrections.approve(public_year, publishers[0])
+        assert "£4.2m" in public_page(client)
+        assert "Corrected drugs seized." in public_page(client)
+        assert not PendingCorrection.objects.exists()
+
+    def test_needs_a_public_change_note(self, django_app, officer, drugs, public_year):
+        form = fill_figure(year_form(django_app, officer, public_year), drugs, value="4.2m")
+        response = form.submit()
+        assert "say what you changed in the public change note" in response.text
+        assert not PendingCorrection.objects.exists()
+
+    def test_a_direct_post_cannot_approve(self, django_app, client, officer, drugs, public_year):
+        form = fill_figure(year_form(django_app, officer, public_year), drugs, value="4.2m")
+        fill(form, change_note="Corrected.").submit()
+        client.force_login(officer)
+        response = client.post(
+            f"/admin/stats/year/{public_year.pk}/approve/", {"change_note": "Approved."}
+        )
+        assert response.status_code == HTTPStatus.FORBIDDEN
+        assert PendingCorrection.objects.exists() and "£4.2m" not in public_page(client)
+
+    def test_another_change_waits_until_this_one_is_approved_or_discarded(
+        self, django_app, officer, drugs, public_year
+    ):
+        form = fill_figure(year_form(django_app, officer, public_year), drugs, value="4.2m")
+        fill(form, change_note="Corrected.").submit()
+        again = fill(year_form(django_app, officer, public_year), title="Another title")
+        assert "waiting for a publisher" in again.submit().text
+        corrections.discard(public_year)
+        assert fill(year_form(django_app, officer, public_year), title="Another title").submit()
+
+
+class TestSecondPairOfEyes:
+    def test_a_publisher_cannot_approve_their_own_correction(
+        self, django_app, drugs, public_year, publishers
+    ):
+        paul, petra = publishers
+        form = fill_figure(year_form(django_app, paul, public_year), drugs, value="4.2m")
+        fill(form, change_note="Corrected.").submit()
+        with pytest.raises(publishing.PublishingError, match="another publisher"):
+            corrections.approve(public_year, paul)
+        corrections.approve(public_year, petra)
+
+    def test_an_edit_to_a_scheduled_year_waits_and_the_approved_version_goes_out(
+        self, django_app, client, officer, drugs, publishers
+    ):
+        moment = timezone.now() + datetime.timedelta(days=1)
+        year = make_publishable_year("2023")
+        publishing.publish(year, publishers[0], at=moment)
+        form = fill(year_form(django_app, officer, year), title="Edited after scheduling")
+        assert form.submit().status_code == HTTPStatus.FOUND
+        assert PendingCorrection.objects.filter(year=year).exists()
+        with time_machine.travel(moment + datetime.timedelta(minutes=1), tick=False):
+            page = public_page(client, "2023")
+        assert "Results 2023" in page and "Edited after scheduling" not in page
+
+
+class TestTheYearStaysComplete:
+    def test_a_correction_that_empties_the_introduction_cannot_be_approved(
+        self, django_app, client, officer, public_year, publishers
+    ):
+        form = fill(year_form(django_app, officer, public_year), introduction="")
+        fill(form, change_note="Shorter.").submit()
+        with pytest.raises(publishing.PublishingError, match="Write the introduction"):
+            corrections.approve(public_year, publishers[0])
+        assert "What the operation achieved" in public_page(client)
+
+    def test_removing_every_quote_cannot_be_approved(
+        self, django_app, officer, public_year, publishers
+    ):
+        form = year_form(django_app, officer, public_year)
+        for row in quote_rows(form):
+            if form[f"{row}-id"].value:
+                form[f"{row}-DELETE"] = True
+        fill(form, change_note="No quotes.").submit()
+        with pytest.raises(publishing.PublishingError, match="Add at least one quote"):
+            corrections.approve(public_year, publishers[0])
+        assert public_year.quotes.count() == 1
+
+    def test_photo_caption_and_credit_are_public_content(
+        self, django_app, client, officer, public_year, publishers
+    ):
+        form = year_form(django_app, officer, public_year)
+        fill(form, photo_caption="A new caption", photo_credit="Someone else")
+        response = fill(form, change_note="New caption.").submit().follow()
+        assert "Photo caption: (empty) → A new caption" in response.text
+        corrections.approve(public_year, publishers[0])
+        assert Year.objects.get(pk=public_year.pk).photo_caption == "A new caption"
+
+
+class TestDeleting:
+    def test_a_press_officer_cannot_delete_a_scheduled_year(
+        self, client, officer, drugs, publishers
+    ):
+        year = publishing.publish(
+            make_publishable_year("2023"),
+            publishers[0],
+            at=timezone.now() + datetime.timedelta(days=1),
+        )
+        client.force_login(officer)
+        response = client.post(f"/admin/stats/year/{year.pk}/delete/", {"post": "yes"})
+        assert response.status_code == HTTPStatus.FORBIDDEN
+        assert Year.objects.filter(pk=year.pk).exists()
+
+    def test_there_is_no_bulk_delete(self, client, officer, public_year):
+        client.force_login(officer)
+        client.post(
+            "/admin/stats/year/",
+            {"action": "delete_selected", "_selected_action": [public_year.pk], "post": "yes"},
+        )
+        assert Year.objects.filter(pk=public_year.pk).exists()
+
+
+class TestChangeNotesAreAppendOnly:
+    @pytest.fixture
+    def note(self, public_year):
+        return ChangeNote.objects.create(year=public_year, text="Corrected the cash figure.")
+
+    def test_the_model_refuses_to_rewrite_or_delete(self, note):
+        note.text = "Something else"
+        with pytest.raises(AppendOnlyError):
+            note.save()
+        with pytest.raises(AppendOnlyError):
+            note.delete()
+
+    def test_the_database_refuses_too(self, note):
+        for statement in (
+            "UPDATE stats_changenote SET text = 'rewritten', made_at = now() - interval '1 year'",
+            "DELETE FROM stats_changenote",
+        ):
+            with pytest.raises(DatabaseError), transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(statement)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            ChangeNote.objects.filter(pk=note.pk).update(text="rewritten")
+        assert ChangeNote.objects.get().text == "Corrected the cash figure."
+
+    def test_the_admin_offers_no_way_to_edit_one(self, client, officer, note, public_year):
+        client.force_login(officer)
+        response = client.post(
+            f"/admin/stats/changenote/{note.pk}/change/",
+            {"text": "rewritten", "made_at_0": "01/01/2020", "made_at_1": "10:00:00"},
+        )
+        assert response.status_code in (HTTPStatus.FORBIDDEN, HTTPStatus.FOUND)
+        page = client.get(change_url(public_year)).content.decode()
+        assert 'name="change_notes-0-text"' not in page
+        assert ChangeNote.objects.get().text == "Corrected the cash figure."
+
+
+class TestWithdrawn:
+    def test_the_address_says_when_and_why(self, client, public_year, publishers):
+        publishing.unpublish(public_year, publishers[0], "A figure is being checked.")
+        response = client.get("/years/2022/")
+        assert response.status_code == HTTPStatus.GONE
+        page = response.content.decode()
+        assert "This page was withdrawn on" in page and "A figure is being checked." in page
+        assert client.get("/years/2022/data.csv").status_code == HTTPStatus.NOT_FOUND
+        assert Year.objects.get().state == YearState.DRAFT
