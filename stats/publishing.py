@@ -144,9 +144,14 @@ def publishers():
     )
 
 
+def second_person_required():
+    """A second pair of eyes: on, unless turned off or there is only one publisher."""
+    return settings.PUBLISH_NEEDS_SECOND_PERSON and publishers().count() >= 2
+
+
 def second_person_problem(year, user):
     """Where the office has two or more publishers, nobody approves their own changes."""
-    if not settings.PUBLISH_NEEDS_SECOND_PERSON or publishers().count() < 2:
+    if not second_person_required():
         return None
     if user.pk in editors_since_approval(year):
         return (

@@ -34,8 +34,8 @@ def _press_office_groups(request):
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
-    from importlib import import_module
-
     from django.apps import apps
 
-    import_module("stats.migrations.0003_press_office_groups").make_groups(apps, None)
+    from stats.roles import make_groups
+
+    make_groups(apps)

@@ -28,7 +28,7 @@ def rows(cursor, table):
 def test_a_backup_round_trip_keeps_every_figure_quote_note_and_revision(tmp_path):
     call_command("load_demo")
     year = Year.objects.get(slug="2022")
-    publishing.unpublish(year, make_user("paul", "Publishers"))
+    publishing.unpublish(year, make_user("paul", "Publishers"), "Withdrawn to check a figure.")
     figure = Figure.objects.get(measure__slug="criminal-cash-seized")
     figure.value = 1600000
     figure.save()

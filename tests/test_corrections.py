@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from stats import corrections, publishing
 from stats.enums import Unit, YearState
-from stats.models import ChangeNote, PendingCorrection, Year
+from stats.models import ChangeNote, Measure, PendingCorrection, Year
 from stats.models.change_note import AppendOnlyError
 
 from .admin_pages import change_url, fill, fill_figure, quote_rows, year_form
@@ -217,3 +217,50 @@ class TestWithdrawn:
         assert "This page was withdrawn on" in page and "A figure is being checked." in page
         assert client.get("/years/2022/data.csv").status_code == HTTPStatus.NOT_FOUND
         assert Year.objects.get().state == YearState.DRAFT
+
+
+class TestMeasures:
+    def test_a_press_officer_can_add_the_measure_a_new_release_needs(self, django_app, officer):
+        form = django_app.get("/admin/stats/measure/add/", user=officer).forms["measure_form"]
+        fill(form, name="Heroin seized", slug="heroin-seized", unit=Unit.MONEY)
+        assert form.submit().status_code == HTTPStatus.FOUND
+        assert Measure.objects.filter(slug="heroin-seized").exists()
+
+    def test_but_cannot_change_one(self, client, officer, drugs):
+        client.force_login(officer)
+        response = client.post(f"/admin/stats/measure/{drugs.pk}/change/", {"name": "Drugs"})
+        assert response.status_code == HTTPStatus.FORBIDDEN
+
+    def test_a_new_name_for_a_public_measure_waits_for_another_publisher(
+        self, django_app, client, drugs, public_year, publishers
+    ):
+        paul, petra = publishers
+        url = f"/admin/stats/measure/{drugs.pk}/change/"
+        form = fill(django_app.get(url, user=paul).forms["measure_form"], name="Drugs recovered")
+        assert "the public will read it" in form.submit().text
+        form = fill(
+            django_app.get(url, user=paul).forms["measure_form"],
+            name="Drugs recovered",
+            change_note="Renamed to match the force's wording.",
+        )
+        assert form.submit().status_code == HTTPStatus.FOUND
+        assert "Drugs seized" in public_page(client) and "Drugs recovered" not in public_page(
+            client
+        )
+        client.force_login(paul)
+        client.post(f"/admin/stats/measure/{drugs.pk}/approve/")
+        assert Measure.objects.get(pk=drugs.pk).name == "Drugs seized"  # not by its author
+        client.force_login(petra)
+        client.post(f"/admin/stats/measure/{drugs.pk}/approve/")
+        client.logout()
+        page = public_page(client)
+        assert "Drugs recovered" in page and "Renamed to match the force&#39;s wording." in page
+
+    def test_the_unit_of_a_measure_with_figures_cannot_change(
+        self, django_app, drugs, public_year, publishers
+    ):
+        url = f"/admin/stats/measure/{drugs.pk}/change/"
+        form = django_app.get(url, user=publishers[0]).forms["measure_form"]
+        response = fill(form, unit=Unit.COUNT).submit()
+        assert "this cannot change: add a new measure instead" in response.text
+        assert Measure.objects.get(pk=drugs.pk).unit == Unit.MONEY

@@ -1,21 +1,11 @@
-"""Measures, announcements and preview links; quotes and notes are edited on their year's page."""
+"""Announcements and preview links; quotes and notes are edited on their year's page."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import ChangeNote, Measure, NextRelease, PreviewLink, Quote
-
-
-@admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "unit", "parent", "is_headline", "is_active", "display_order"]
-    list_editable = ["is_headline", "display_order"]
-    list_filter = ["unit", "is_headline", "is_active"]
-    search_fields = ["name", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent"]
+from ..models import ChangeNote, NextRelease, PreviewLink, Quote
 
 
 class EditedOnTheYearPage:

@@ -4,7 +4,7 @@ from .change_note import ChangeNote
 from .figure import Figure
 from .measure import Measure
 from .next_release import NextRelease
-from .pending_correction import PendingCorrection
+from .pending_correction import PendingCorrection, PendingMeasureChange
 from .preview_link import PreviewLink, PreviewLinkUse
 from .quote import Quote
 from .year import OldSlug, Year
@@ -16,6 +16,7 @@ __all__ = [
     "NextRelease",
     "OldSlug",
     "PendingCorrection",
+    "PendingMeasureChange",
     "PreviewLink",
     "PreviewLinkUse",
     "Quote",

@@ -1,0 +1,136 @@
+"""Measures: what is counted. Press officers may add one (a release grows a new measure);
+changing a measure the public has seen is for publishers, and a new name or description
+waits for another publisher's approval (stats/measure_changes.py)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import measure_changes
+from ..models import Measure, PendingMeasureChange
+from ..publishing import PublishingError
+
+PUBLISH_PERMISSION = "stats.publish_year"
+
+
+class MeasureForm(forms.ModelForm):
+    change_note = forms.CharField(
+        label="Public change note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed to change the name or description of a measure the public has seen: "
+        "it is added under “Updates to this page” on every year that shows it.",
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "name",
+            "slug",
+            "unit",
+            "description",
+            "parent",
+            "display_order",
+            "is_headline",
+            "is_active",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        measure = self.instance
+        if not measure.pk:
+            return cleaned
+        has_figures = measure.figures.exists()
+        for name in ("unit", "parent"):
+            if has_figures and name in self.changed_data:
+                self.add_error(
+                    name,
+                    "Years already have figures for this measure, so this cannot change: add "
+                    "a new measure instead (and mark this one's figures as not comparable).",
+                )
+        public = set(self.changed_data) & set(measure_changes.PUBLIC_FIELDS)
+        if public and measure_changes.public_years(measure):
+            if PendingMeasureChange.objects.filter(measure=measure).exists():
+                self.add_error(None, "A change to this measure is already waiting for approval.")
+            if not cleaned.get("change_note", "").strip():
+                self.add_error("change_note", "Say what changed and why: the public will read it.")
+        return cleaned
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    form = MeasureForm
+    list_display = ["name", "unit", "parent", "is_headline", "is_active", "display_order"]
+    list_editable = ["is_headline", "display_order"]
+    list_filter = ["unit", "is_headline", "is_active"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    change_form_template = "admin/stats/measure/change_form.html"
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "change_note"]
+        return [*fields, "change_note"] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        held = {
+            name: form.cleaned_data[name]
+            for name in measure_changes.PUBLIC_FIELDS
+            if change and name in form.changed_data
+        }
+        if held and measure_changes.public_years(obj):
+            stored = Measure.objects.get(pk=obj.pk)
+            for name in held:
+                setattr(obj, name, getattr(stored, name))  # the public keeps the old wording
+            measure_changes.hold(obj, held, request.user, form.cleaned_data["change_note"])
+            messages.warning(
+                request,
+                "The new wording waits for another publisher's approval; until then every "
+                "year's page shows the measure as it was.",
+            )
+        super().save_model(request, obj, form, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pending = PendingMeasureChange.objects.filter(measure_id=object_id).first()
+        extra_context = {
+            **(extra_context or {}),
+            "pending": pending,
+            "can_publish": request.user.has_perm(PUBLISH_PERMISSION),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        def view(function, name):
+            return path(
+                f"<int:object_id>/{name}/",
+                self.admin_site.admin_view(require_POST(function)),
+                name=f"stats_measure_{name}",
+            )
+
+        return [view(self.approve_view, "approve"), view(self.discard_view, "discard")] + (
+            super().get_urls()
+        )
+
+    def approve_view(self, request, object_id):
+        if not request.user.has_perm(PUBLISH_PERMISSION):
+            raise PermissionDenied
+        measure = get_object_or_404(Measure, pk=object_id)
+        try:
+            measure_changes.approve(measure, request.user)
+        except PublishingError as error:
+            self.message_user(request, " ".join(error.problems), messages.ERROR)
+        else:
+            self.message_user(request, f"The change to {measure} is approved and public.")
+        return redirect(reverse("admin:stats_measure_change", args=[object_id]))
+
+    def discard_view(self, request, object_id):
+        pending = get_object_or_404(PendingMeasureChange, measure_id=object_id)
+        if not (pending.made_by_id == request.user.pk or request.user.has_perm(PUBLISH_PERMISSION)):
+            raise PermissionDenied
+        pending.delete()
+        self.message_user(request, "The change to the measure was discarded.")
+        return redirect(reverse("admin:stats_measure_change", args=[object_id]))
