@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from stats.enums import YearState
-from stats.models import Figure, Year
+from stats.models import Figure, Measure, PendingCorrection, Year
 from tests.factories import PASSWORD, make_user
 
 # The press-office groups, emptied by each transactional test's flush, are made again by the
@@ -33,10 +33,10 @@ def sign_in(page, site, username):
     expect(page.get_by_role("heading", name="Years, figures and quotes")).to_be_visible()
 
 
-def row_of(year, measure_slug):
-    """Index of a measure's row in the year's grid of figures (the inline's own order)."""
-    slugs = list(Figure.objects.filter(year=year).values_list("measure__slug", flat=True))
-    return slugs.index(measure_slug)
+def value_of(page, measure_slug):
+    """A figure's value box in the year's grid, found by its accessible name."""
+    name = Measure.objects.get(slug=measure_slug).name
+    return page.get_by_label(f"Value for {name}", exact=True)
 
 
 def test_a_new_year_from_last_year_tripping_the_plausibility_check_then_scheduled(
@@ -58,18 +58,18 @@ def test_a_new_year_from_last_year_tripping_the_plausibility_check_then_schedule
         "children-safeguarded": "97",
     }
     for slug, typed in values.items():
-        page.locator(f"#id_figures-{row_of(year, slug)}-value").fill(typed)
+        value_of(page, slug).fill(typed)
     page.locator("#id_quotes-0-text").fill("We keep going after organised crime.")
     page.get_by_role("button", name="Save and continue editing").click()
 
-    drugs_row = row_of(year, "drugs-seized")
-    expect(page.locator(".errorlist")).to_contain_text(
-        "more than 10 times smaller than the last published figure"
-    )
-    expect(page.locator(f"#id_figures-{drugs_row}-value")).to_have_value("4.2")  # nothing lost
-    assert Figure.objects.get(year=year, measure__slug="drugs-seized").value is None
+    # The question, what was probably meant, and the box to confirm sit under the value.
+    question = page.locator("#figure-drugs-seized .figure-row__question")
+    expect(question).to_contain_text("more than 10 times smaller than the last published figure")
+    expect(question).to_contain_text("did you mean £4.2m?")
+    expect(value_of(page, "drugs-seized")).to_have_value("4.2")  # nothing lost
+    assert not Figure.objects.filter(year=year).exists()
 
-    page.locator(f"#id_figures-{drugs_row}-confirm_unusual").check()
+    question.get_by_label("is right").check()
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     # Quotes copied from last year but left without words are not part of the page.
@@ -107,11 +107,11 @@ def test_a_new_year_from_last_year_tripping_the_plausibility_check_then_schedule
         )
 
 
-def test_a_correction_adds_a_public_change_note(page, site):
+def test_a_correction_waits_for_a_publisher_then_adds_a_public_change_note(page, browser, site):
     sign_in(page, site, "olivia")
     year = Year.objects.get(slug="2022")
     page.goto(site + f"/admin/stats/year/{year.pk}/change/")
-    page.locator(f"#id_figures-{row_of(year, 'criminal-cash-seized')}-value").fill("£1.6m")
+    value_of(page, "criminal-cash-seized").fill("£1.6m")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".errornote, .errorlist").first).to_be_visible()
     expect(page.get_by_text("say what you changed in the public change note").first).to_be_visible()
@@ -120,7 +120,20 @@ def test_a_correction_adds_a_public_change_note(page, site):
         "Criminal cash seized corrected from £1.5m to £1.6m."
     )
     page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist")).to_contain_text("waiting for a publisher's approval")
+    expect(page.locator(".pending-correction")).to_contain_text(
+        "Figure “Criminal cash seized”: £1.5m; headline → £1.6m; headline"
+    )
+    resident = browser.new_context().new_page()
+    resident.goto(site + "/years/2022/")
+    expect(resident.get_by_text("£1.5m", exact=True)).to_be_visible()  # as approved
+
+    publisher = browser.new_context().new_page()
+    sign_in(publisher, site, "paul")
+    publisher.goto(site + f"/admin/stats/year/{year.pk}/change/")
+    publisher.get_by_role("link", name="Review and approve…").click()
+    publisher.get_by_role("button", name="Approve: publish the correction").click()
+    expect(publisher.locator(".messagelist")).to_contain_text("is approved")
 
     page.goto(site + "/years/2022/")
     updates = page.get_by_role("region", name="Updates to this page")
@@ -141,17 +154,15 @@ def test_two_officers_editing_one_year_never_silently_overwrite(browser, site):
     olivia.get_by_label("Other results").fill("Olivia's line.")
     olivia.get_by_role("textbox", name="Public change note").fill("Added a result.")
     olivia.get_by_role("button", name="Save and continue editing").click()
-    expect(olivia.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(olivia.locator(".messagelist")).to_contain_text("waiting for a publisher's approval")
 
     sam.get_by_label("Title").fill("Sam's title")
     sam.get_by_role("textbox", name="Public change note").fill("Retitled.")
     sam.get_by_role("button", name="Save and continue editing").click()
     expect(sam.locator(".errornote, .errorlist").first).to_be_visible()
-    expect(sam.get_by_text("Someone else saved this year while you were editing")).to_be_visible()
-    expect(sam.get_by_text("Olivia Jones", exact=False).first).to_be_visible()
-    expect(sam.get_by_label("Title")).to_have_value("Sam's title")
+    expect(sam.get_by_text("A correction to this year is waiting")).to_be_visible()
+    expect(sam.get_by_label("Title")).to_have_value("Sam's title")  # nothing lost
 
-    year.refresh_from_db()
-    assert (
-        year.other_results == "Olivia's line." and year.title == "Operation Alliance results 2022"
-    )
+    pending = PendingCorrection.objects.get(year=year)
+    assert pending.after["year"]["other_results"] == "Olivia's line."
+    assert pending.after["year"]["title"] == "Operation Alliance results 2022"
