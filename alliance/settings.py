@@ -301,6 +301,11 @@ CRIMESTOPPERS_URL = env.str(
 )
 # Where people ask about the site or its accessibility.
 CONTACT_URL = env.str("CONTACT_URL", default="https://www.cumbria.police.uk/contact-us/")
+# Who gives press office staff an account, in plain words: the login page says "No account?
+# Ask <this>."
+STAFF_ACCOUNTS_CONTACT = env.str(
+    "STAFF_ACCOUNTS_CONTACT", default="the press office's digital lead"
+)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,258 @@
+"""The press office admin checked by axe-core with the same WCAG 2.2 AA rules as the public
+pages, on a desktop (1,280px) and a phone (390px), signed in through the real login page as a
+superuser and as a press officer.
+
+The data and the signed-in browsers are made once for the module, not once per page: the data
+is committed for this module's own live server (as tests/test_scale.py does for its servers)
+and the database is emptied at the end, as a transactional test leaves it.
+"""
+
+import datetime
+from dataclasses import dataclass
+from importlib import import_module
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import connections
+from django.test.utils import override_settings
+from django.utils import timezone
+from playwright.sync_api import expect
+from pytest_django.live_server_helper import LiveServer
+
+from stats.enums import YearState
+from stats.models import Measure, PreviewLink, Year
+from tests.browser.test_accessibility import WCAG_22_AA
+from tests.factories import PASSWORD, make_quote, make_user, make_year
+
+# django_db: the test database is made for this module's committed data. Each test's own
+# transaction is on the test thread only; the live server's threads never wait on it.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+WIDTHS = {"desktop": 1280, "phone": 390}
+SUPERUSER, OFFICER = "admin", "olivia"
+
+
+@dataclass
+class Site:
+    url: str
+    published: Year  # the demo year, 2022: figures, quotes, a change note
+    draft: Year  # 2023, not yet public: the embargoed-preview section shows for publishers
+    measure: Measure
+    link: PreviewLink
+
+
+def make_press_office_groups():
+    """As tests/conftest.py does after a transactional test has emptied the database."""
+    try:
+        from stats.roles import make_groups
+    except ImportError:  # the roles still defined in their data migration
+        migration = import_module("stats.migrations.0003_press_office_groups")
+        migration.make_groups(apps, None)
+    else:
+        make_groups(apps)
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One live server and one set of data for every page in this module."""
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with (
+        django_db_blocker.unblock(),
+        override_settings(STORAGES=storages, MEDIA_ROOT=tmp_path_factory.mktemp("media")),
+    ):
+        make_press_office_groups()  # an earlier transactional test may have emptied the database
+        call_command("load_demo")
+        User.objects.create_superuser(SUPERUSER, "admin@example.org", PASSWORD)
+        make_user(OFFICER, "Press officers", first_name="Olivia", last_name="Jones")
+        published = Year.objects.get(slug="2022")
+        published.change_notes.create(text="Corrected the criminal cash figure.")
+        draft = make_year("2023", state=YearState.DRAFT, published_at=None)
+        make_quote(draft, text="Another year of hard work.")
+        link = PreviewLink.objects.create(
+            year=draft,
+            shared_with="The Westmorland Gazette",
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
+        # Playwright's event loop, once running in this thread, makes Django keep this thread's
+        # connection elsewhere (asgiref's Local): close the one used so far, or it stays open
+        # and the test database cannot be dropped at the end.
+        connections.close_all()
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield Site(
+                url=server.url,
+                published=published,
+                draft=draft,
+                measure=Measure.objects.get(slug="drugs-seized"),
+                link=link,
+            )
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            # TRUNCATE: public change notes refuse DELETE.
+            call_command("flush", interactive=False, verbosity=0)
+            make_press_office_groups()
+            connections.close_all()
+
+
+def sign_in(page, site, username, password=PASSWORD):
+    page.goto(site.url + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture(scope="module")
+def contexts(browser, site):
+    """A browser for each kind of visitor, the staff signed in once through the login page."""
+    made = {None: browser.new_context(locale="en-GB", timezone_id="Europe/London")}
+    for username in (SUPERUSER, OFFICER):
+        context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+        page = context.new_page()
+        sign_in(page, site, username)
+        expect(page.get_by_role("heading", name="Years, figures and quotes")).to_be_visible()
+        page.close()
+        made[username] = context
+    yield made
+    for context in made.values():
+        context.close()
+
+
+def visit(path):
+    def go(page, site):
+        response = page.goto(site.url + path(site))
+        assert response.ok, f"{response.status} from {response.url}"
+
+    return go
+
+
+def wrong_password(page, site):
+    sign_in(page, site, OFFICER, "not-the-password")
+    expect(page.locator(".errornote")).to_be_visible()
+
+
+def submit_the_add_form_empty(page, site):
+    page.goto(site.url + "/admin/stats/year/add/")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errornote")).to_be_visible()
+
+
+def submit_a_change_without_a_title(page, site):
+    page.goto(site.url + f"/admin/stats/year/{site.draft.pk}/change/")
+    page.get_by_label("Title").fill("")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errornote")).to_be_visible()
+
+
+# Each page: who looks at it (None: nobody signed in) and how they get there.
+CASES = {
+    "login": (None, visit(lambda s: "/admin/login/")),
+    "login-error": (None, wrong_password),
+    "index": (SUPERUSER, visit(lambda s: "/admin/")),
+    "index-officer": (OFFICER, visit(lambda s: "/admin/")),
+    "year-list": (SUPERUSER, visit(lambda s: "/admin/stats/year/")),
+    "year-list-officer": (OFFICER, visit(lambda s: "/admin/stats/year/")),
+    "year-add": (SUPERUSER, visit(lambda s: "/admin/stats/year/add/")),
+    "year-add-errors": (OFFICER, submit_the_add_form_empty),
+    "year-change": (SUPERUSER, visit(lambda s: f"/admin/stats/year/{s.published.pk}/change/")),
+    "year-change-officer": (
+        OFFICER,
+        visit(lambda s: f"/admin/stats/year/{s.published.pk}/change/"),
+    ),
+    "year-change-draft": (SUPERUSER, visit(lambda s: f"/admin/stats/year/{s.draft.pk}/change/")),
+    "year-change-errors": (SUPERUSER, submit_a_change_without_a_title),
+    "year-history": (SUPERUSER, visit(lambda s: f"/admin/stats/year/{s.published.pk}/history/")),
+    "measure-list": (SUPERUSER, visit(lambda s: "/admin/stats/measure/")),
+    "measure-list-officer": (OFFICER, visit(lambda s: "/admin/stats/measure/")),
+    "measure-change": (SUPERUSER, visit(lambda s: f"/admin/stats/measure/{s.measure.pk}/change/")),
+    "measure-view-officer": (
+        OFFICER,
+        visit(lambda s: f"/admin/stats/measure/{s.measure.pk}/change/"),
+    ),
+    "preview-link-list": (SUPERUSER, visit(lambda s: "/admin/stats/previewlink/")),
+    "preview-link-change": (
+        SUPERUSER,
+        visit(lambda s: f"/admin/stats/previewlink/{s.link.pk}/change/"),
+    ),
+}
+# Known, and out of reach of templates and CSS (see the reasons).
+KNOWN = {
+    "measure-change": pytest.mark.xfail(
+        strict=False,
+        reason="the 'Part of' autocomplete (select2) renders an empty combobox with no "
+        "accessible name; needs a placeholder or a plain select in stats/admin/",
+    ),
+}
+
+
+@pytest.fixture
+def open_page(contexts):
+    """Opens a case's page in the right visitor's browser, at a width."""
+    opened = []
+
+    def open_(site, name, width):
+        who, how = CASES[name]
+        page = contexts[who].new_page()
+        opened.append(page)
+        page.set_viewport_size({"width": WIDTHS[width], "height": 900})
+        how(page, site)
+        return page
+
+    yield open_
+    for page in opened:
+        page.close()
+
+
+def violations(page):
+    options = {"runOnly": {"type": "tag", "values": WCAG_22_AA}}
+    return Axe().run(page, options=options).response["violations"]
+
+
+def describe(found):
+    lines = []
+    for violation in found:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.extend(f"    {' '.join(node['target'])}" for node in violation["nodes"])
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "width"),
+    [
+        pytest.param(
+            name, width, id=f"{name}-{width}", marks=[KNOWN[name]] if name in KNOWN else []
+        )
+        for name in CASES
+        for width in WIDTHS
+    ],
+)
+def test_axe_finds_nothing(site, open_page, name, width):
+    page = open_page(site, name, width)
+    found = violations(page)
+    assert not found, f"{name} at {WIDTHS[width]}px ({page.url}):\n{describe(found)}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["login", "year-list-officer", "year-change-officer"])
+def test_nothing_scrolls_sideways(site, open_page, name, width):
+    page = open_page(site, name, width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the login template shows `staff_accounts_contact`; a context processor must "
+    "supply it from settings.STAFF_ACCOUNTS_CONTACT (stats/context_processors.py)",
+)
+def test_the_login_page_says_who_to_ask_for_an_account(site, open_page):
+    page = open_page(site, "login", "phone")
+    expected = f"No account? Ask {settings.STAFF_ACCOUNTS_CONTACT}."
+    expect(page.locator("#content")).to_contain_text(expected, timeout=1000)
