@@ -163,6 +163,19 @@ class TestDeleting:
         assert response.status_code == HTTPStatus.FORBIDDEN
         assert Year.objects.filter(pk=year.pk).exists()
 
+    def test_a_quote_of_an_approved_year_cannot_be_deleted_on_its_own(
+        self, client, officer, public_year
+    ):
+        quote = public_year.quotes.get()
+        client.force_login(officer)
+        response = client.post(f"/admin/stats/quote/{quote.pk}/delete/", {"post": "yes"})
+        assert response.status_code == HTTPStatus.FORBIDDEN
+        client.post(
+            "/admin/stats/quote/",
+            {"action": "delete_selected", "_selected_action": [quote.pk], "post": "yes"},
+        )
+        assert public_year.quotes.exists()
+
     def test_there_is_no_bulk_delete(self, client, officer, public_year):
         client.force_login(officer)
         client.post(

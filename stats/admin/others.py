@@ -20,10 +20,16 @@ class EditedOnTheYearPage:
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # Only as part of deleting a draft that was never public (a published year's rows
-        # change through its page, with a change note).
+        # Only as part of deleting a draft that was never public nor scheduled (an approved
+        # year's rows change through its page, held for approval).
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or not obj.year.has_been_public)
+        return allowed and (obj is None or not obj.year.approved_at)
+
+    def get_actions(self, request):
+        # No bulk delete: it would skip the check above for each row.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     @admin.display(description="year")
     def year_link(self, obj):
@@ -39,6 +45,11 @@ class QuoteAdmin(EditedOnTheYearPage, admin.ModelAdmin):
 
 @admin.register(ChangeNote)
 class ChangeNoteAdmin(EditedOnTheYearPage, admin.ModelAdmin):
+    """Append-only: a mistake in a public note is put right by a new note."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     list_display = ["year_link", "made_at", "text"]
     list_filter = ["year"]
     search_fields = ["text"]

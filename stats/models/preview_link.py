@@ -66,4 +66,4 @@ class PreviewLinkUse(models.Model):
         ordering = ["-used_at"]
 
     def __str__(self):
-        return f"{self.link} opened {self.used_at:%d %b %Y %H:%M}"
+        return f"{self.link} opened {timezone.localtime(self.used_at):%d %b %Y %H:%M}"
