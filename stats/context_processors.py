@@ -20,6 +20,7 @@ def force(request):
         "operation_name": settings.OPERATION_NAME,
         "force_website_url": settings.FORCE_WEBSITE_URL,
         "contact_url": settings.CONTACT_URL,
+        "staff_accounts_contact": settings.STAFF_ACCOUNTS_CONTACT,
         # Lazy: a page that does not show it runs no query for it.
         "next_release": _next_release,
         "report": {

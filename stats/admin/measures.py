@@ -69,7 +69,8 @@ class MeasureAdmin(SimpleHistoryAdmin):
     list_filter = ["unit", "is_headline", "is_active"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent"]
+    # A plain list: there are a few dozen measures at most, and a plain select is named by its
+    # label for screen readers (the autocomplete widget's box is not).
     change_form_template = "admin/stats/measure/change_form.html"
 
     def get_fields(self, request, obj=None):
@@ -95,7 +96,9 @@ class MeasureAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        pending = PendingMeasureChange.objects.filter(measure_id=object_id).first()
+        pending = None
+        if str(object_id).isdigit():
+            pending = PendingMeasureChange.objects.filter(measure_id=object_id).first()
         extra_context = {
             **(extra_context or {}),
             "pending": pending,

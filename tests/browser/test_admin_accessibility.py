@@ -183,14 +183,6 @@ CASES = {
         visit(lambda s: f"/admin/stats/previewlink/{s.link.pk}/change/"),
     ),
 }
-# Known, and out of reach of templates and CSS (see the reasons).
-KNOWN = {
-    "measure-change": pytest.mark.xfail(
-        strict=False,
-        reason="the 'Part of' autocomplete (select2) renders an empty combobox with no "
-        "accessible name; needs a placeholder or a plain select in stats/admin/",
-    ),
-}
 
 
 @pytest.fixture
@@ -226,13 +218,7 @@ def describe(found):
 
 @pytest.mark.parametrize(
     ("name", "width"),
-    [
-        pytest.param(
-            name, width, id=f"{name}-{width}", marks=[KNOWN[name]] if name in KNOWN else []
-        )
-        for name in CASES
-        for width in WIDTHS
-    ],
+    [pytest.param(name, width, id=f"{name}-{width}") for name in CASES for width in WIDTHS],
 )
 def test_axe_finds_nothing(site, open_page, name, width):
     page = open_page(site, name, width)
@@ -247,11 +233,6 @@ def test_nothing_scrolls_sideways(site, open_page, name, width):
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the login template shows `staff_accounts_contact`; a context processor must "
-    "supply it from settings.STAFF_ACCOUNTS_CONTACT (stats/context_processors.py)",
-)
 def test_the_login_page_says_who_to_ask_for_an_account(site, open_page):
     page = open_page(site, "login", "phone")
     expected = f"No account? Ask {settings.STAFF_ACCOUNTS_CONTACT}."
