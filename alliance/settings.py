@@ -79,6 +79,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "stats.middleware.permissions_policy",
+    # Only the methods a page takes (405 otherwise), before any view, form or CSRF check.
+    "stats.middleware.allowed_methods",
+    # A value the database refuses (a NUL byte in an address) is a 404, not an outage.
+    "stats.middleware.BadInputNotFound",
     # Straight after SecurityMiddleware, so static files skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -212,6 +216,9 @@ SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "__Host-sessionid" if PRODUCTION else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if PRODUCTION else "csrftoken"
+# The admin's messages live in the (server-side) session, not in a cookie of their own: no
+# cookie without the __Host- prefix, and nothing a message says travels to the browser.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Strict Content Security Policy: nothing inline, nothing from elsewhere. The site has no
 # scripts of its own; the admin's come from our own static files.
 CONTENT_SECURITY_POLICY = {

@@ -2,8 +2,9 @@
 
 Money: `£4m`, `£1.5m`, `£10.45m` from a million up when that is exact, otherwise in full
 (`£550,000`, `£1,534,210`, `£12.50`). Counts: `1,234`. Percentage changes: `up 40%`,
-`down 12.5%`, `no change`. A qualifier always travels with its number: `nearly £4m`,
-`up more than 40%`. Nothing is rounded: a value that cannot be shortened exactly is shown whole.
+`down 12.5%`, `no change` (but `a change of nearly 0%`). A qualifier always travels with its
+number: `nearly £4m`, `up more than 40%`. Nothing is rounded: a value that cannot be shortened
+exactly is shown whole.
 """
 
 from decimal import Decimal
@@ -44,7 +45,8 @@ def format_count(value: Decimal) -> str:
 
 def format_percent_change(value: Decimal, qualifier: str = "") -> str:
     if value == 0:
-        return "no change"
+        # "more than 0%" or "nearly 0%" is a change of unknown direction, not none at all.
+        return f"a change of {qualifier} 0%" if qualifier else "no change"
     direction = "up" if value > 0 else "down"
     amount = f"{plain_decimal(abs(value))}%"
     return f"{direction} {qualifier} {amount}" if qualifier else f"{direction} {amount}"

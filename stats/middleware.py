@@ -1,4 +1,11 @@
+import logging
+
 from django.conf import settings
+from django.db import DataError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.views.defaults import page_not_found
+
+logger = logging.getLogger(__name__)
 
 
 def admin_not_indexed(get_response):
@@ -49,3 +56,49 @@ def permissions_policy(get_response):
         return response
 
     return middleware
+
+
+def allowed_methods(get_response):
+    """Answer only the methods a page can take: GET and HEAD everywhere, POST in the admin.
+    OPTIONS says so in an Allow header with no page; anything else (TRACE, PUT, DELETE...)
+    gets a plain 405 before any view, form or CSRF check sees it."""
+    admin = "/" + settings.ADMIN_URL
+
+    def middleware(request):
+        allowed = ["GET", "HEAD", "POST"] if request.path.startswith(admin) else ["GET", "HEAD"]
+        if request.method in allowed:
+            return get_response(request)
+        allowed.append("OPTIONS")
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Allow"] = ", ".join(allowed)
+        else:
+            response = HttpResponseNotAllowed(allowed)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return middleware
+
+
+class BadInputNotFound:
+    """A database that refuses a value it was given (a NUL byte in an address, a number out of
+    range) is the visitor's fault, not an outage: answer 404 and log the traceback, instead of
+    letting the page cache report the site as unavailable (503). Listed after
+    PageCacheMiddleware, so Django asks this first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DataError):
+            return None
+        logger.error(
+            "Bad input refused by the database: %s %s",
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
+        return page_not_found(request, Http404())

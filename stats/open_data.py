@@ -68,15 +68,9 @@ UNITS = [
 QUALIFIERS = [(q.value or "(empty)", q.label) for q in Qualifier]
 # Spreadsheets run a cell starting with one of these as a formula: text never should.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-TEXT_COLUMNS = {
-    "year_label",
-    "measure_name",
-    "qualifier",
-    "comparison",
-    "note",
-    "value_as_displayed",
-    "comparability_note",
-}
+# Every column but the value holds text, slugs included (a slug such as -2-3 would be summed).
+# The value is a plain decimal, and -5 must stay a number.
+TEXT_COLUMNS = set(FIELDNAMES) - {"value"}
 
 
 def published_figures(years=None):

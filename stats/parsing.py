@@ -1,7 +1,7 @@
 """Reading numbers the way press officers type them: `£1.5m`, `1,500,000`, `550000`, `40%`."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, Inexact, InvalidOperation, localcontext
 
 from .enums import Qualifier
 
@@ -59,11 +59,15 @@ def parse_amount(text: str) -> tuple[Decimal, str]:
     whole, _, fraction = digits.replace(",", "").partition(".")
     if len(whole) > MAX_DIGITS:
         raise AmountError("That number is far too large: check it.")
-    value = Decimal(sign + digits.replace(",", "")) * MULTIPLIERS[suffix]
-    try:
-        exact = value == value.quantize(Decimal("0.01"))
-    except InvalidOperation as error:  # more digits than any figure can have
-        raise AmountError("That number is far too large: check it.") from error
-    if not exact:
-        raise AmountError("Use no more than two decimal places (pence).")
+    # Decimal arithmetic rounds to 28 significant digits by default: trap that, so a value is
+    # taken exactly as typed or refused, never quietly rounded.
+    with localcontext() as context:
+        context.traps[Inexact] = True
+        try:
+            value = Decimal(sign + digits.replace(",", "")) * MULTIPLIERS[suffix]
+            value.quantize(Decimal("0.01"))  # Inexact unless whole pence
+        except Inexact as error:
+            raise AmountError("Use no more than two decimal places (pence).") from error
+        except InvalidOperation as error:  # more digits than any figure can have
+            raise AmountError("That number is far too large: check it.") from error
     return value, symbol

@@ -168,3 +168,60 @@ def test_the_quote_form_rejects_cleanly_and_shows_words_as_text_never_markup(
         assert form.errors and not Quote.objects.exists()
     Quote.objects.all().delete()
     year.delete()
+
+
+@pytest.mark.django_db
+def test_a_value_the_database_refuses_is_not_found_and_logged_not_an_outage(client, caplog):
+    # A NUL byte reaches PostgreSQL, which refuses it (DataError): once a 503 "temporarily
+    # unavailable", as if the database were down, with nothing logged.
+    client.raise_request_exception = False
+    response = client.get("/media/photos/a%00.jpg")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "Retry-After" not in response
+    assert any(
+        record.exc_info and "Bad input refused by the database" in record.getMessage()
+        for record in caplog.records
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/years/2022/", "/data/all.csv", "/static/css/site.css"])
+def test_options_says_what_a_public_address_allows_and_shows_no_page(client, path):
+    make_year("2022")
+    response = client.options(path)
+    assert response.status_code == HTTPStatus.NO_CONTENT
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert response.content == b""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE", "PATCH", "POST", "PROPFIND"])
+def test_methods_a_public_page_does_not_take_get_a_plain_405(client, method):
+    make_year("2022")
+    response = client.generic(method, "/years/2022/", "body", HTTP_X_TEST="echo me")
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert b"echo me" not in response.content and b"<html" not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE"])
+def test_the_admin_takes_get_and_post_only(client, method):
+    response = client.generic(method, "/admin/login/")
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED  # not CSRF's 403
+    assert response["Allow"] == "GET, HEAD, POST, OPTIONS"
+    assert client.options("/admin/login/")["Allow"] == "GET, HEAD, POST, OPTIONS"
+
+
+@pytest.mark.django_db
+def test_a_slug_that_looks_like_a_sum_is_text_in_the_csv(client):
+    import csv
+    import io
+
+    year = make_year("2022")
+    measure = make_measure(slug="-2-3", name="Odd", unit=Unit.PERCENT_CHANGE)
+    make_figure(year, measure, "-5", comparison="compared with 2021")
+    text = client.get("/years/2022/data.csv").content.decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(text))
+    assert row["measure_slug"] == "'-2-3"  # a spreadsheet would have computed -5
+    assert row["value"] == "-5"  # the value stays a number

@@ -60,6 +60,10 @@ def test_percentage_changes_say_which_way(value, expected):
         ("100", Unit.COUNT, Qualifier.MORE_THAN, "more than 100"),
         ("40", Unit.PERCENT_CHANGE, Qualifier.ALMOST, "up almost 40%"),
         ("-5", Unit.PERCENT_CHANGE, Qualifier.OVER, "down over 5%"),
+        # Not "no change": more than 0% is some change, direction unknown.
+        ("0", Unit.PERCENT_CHANGE, Qualifier.MORE_THAN, "a change of more than 0%"),
+        ("0", Unit.PERCENT_CHANGE, Qualifier.NEARLY, "a change of nearly 0%"),
+        ("0", Unit.PERCENT_CHANGE, Qualifier.EXACT, "no change"),
     ],
 )
 def test_the_qualifier_always_travels_with_the_number(value, unit, qualifier, expected):

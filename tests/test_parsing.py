@@ -41,6 +41,9 @@ def test_what_people_type_is_read_exactly(typed, value, symbol):
         ("5m%", "cannot be in thousands"),
         ("12.345", "two decimal places"),
         ("£1.234567891m", "two decimal places"),
+        # Beyond Decimal's 28 significant digits: once quietly rounded to exactly 1.
+        ("1." + "0" * 30 + "1", "two decimal places"),
+        ("123456789012345." + "0" * 20 + "1", "two decimal places"),
         ("nearly £4m", "choose “nearly” in the qualifier column"),
         ("1e6", "Enter a number"),
         ("NaN", "Enter a number"),

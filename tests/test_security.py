@@ -180,3 +180,35 @@ def test_a_staff_member_gets_an_authenticator_device(capsys):
     assert device.verify_token(totp(device.bin_key))
     with pytest.raises(CommandError, match="No staff account"):
         call_command("add_totp_device", "nobody")
+
+
+@pytest.mark.django_db
+def test_admin_messages_set_no_cookie_of_their_own_and_never_hold_a_preview_address(client):
+    from stats.models import PreviewLink
+
+    from .factories import make_publishable_year, make_user
+
+    year = make_publishable_year()
+    client.force_login(make_user("paul", "Publishers"))
+    response = client.post(f"/admin/stats/year/{year.pk}/share/", {"shared_with": "BBC"})
+    assert response.status_code == HTTPStatus.FOUND
+    # Django's default keeps messages in a "messages" cookie: no __Host- prefix, and readable
+    # by anyone who sees the browser's cookies.
+    assert "messages" not in response.cookies
+    page = client.get(response["Location"]).content.decode()
+    token = PreviewLink.objects.get().get_absolute_url()
+    assert "Preview link for BBC made" in page
+    message = page.split("Preview link for BBC made", 1)[1].split("</li>", 1)[0]
+    assert token not in message and "/preview/" not in message
+
+
+@pytest.mark.django_db
+def test_the_measure_history_page_has_no_inline_style(client):
+    from django.contrib.auth import get_user_model
+
+    measure = make_measure(slug="drugs-seized")
+    admin = get_user_model().objects.create_superuser("root", "r@example.org", "x-long-pass-123")
+    client.force_login(admin)
+    page = client.get(f"/admin/stats/measure/{measure.pk}/history/").content.decode()
+    assert "change-history" in page  # simple_history's list is on the page
+    assert "style=" not in page and "<style" not in page  # the CSP would block it
