@@ -132,8 +132,10 @@ def test_the_figure_form_rejects_cleanly_and_saves_only_valid_figures(
             assert low <= figure.value <= high
             assert figure.unit != Unit.COUNT or figure.value == figure.value.to_integral_value()
         # A percentage change states what it compares with, once it has a value.
-        assert figure.unit != Unit.PERCENT_CHANGE or figure.value is None or (
-            figure.comparison.strip()
+        assert (
+            figure.unit != Unit.PERCENT_CHANGE
+            or figure.value is None
+            or (figure.comparison.strip())
         )
     else:
         assert form.errors
