@@ -271,6 +271,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (favicon.ico, apple-touch-icon.png), served by
+# whitenoise there: without them every visit logs a 404.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Uploaded photos. Served by the site itself, and only once their year is public.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -308,6 +311,12 @@ CRIMESTOPPERS_URL = env.str(
 )
 # Where people ask about the site or its accessibility.
 CONTACT_URL = env.str("CONTACT_URL", default="https://www.cumbria.police.uk/contact-us/")
+# The press office journalists call, shown on every year's page and in the footer. Only what
+# is set is shown: no made-up address or number reaches the public.
+PRESS_OFFICE_NAME = env.str("PRESS_OFFICE_NAME", default=f"{FORCE_NAME} press office")
+PRESS_OFFICE_EMAIL = env.str("PRESS_OFFICE_EMAIL", default="")
+PRESS_OFFICE_PHONE = env.str("PRESS_OFFICE_PHONE", default="")
+PRESS_OFFICE_URL = env.str("PRESS_OFFICE_URL", default=CONTACT_URL)
 # Who gives press office staff an account, in plain words: the login page says "No account?
 # Ask <this>."
 STAFF_ACCOUNTS_CONTACT = env.str(

@@ -21,6 +21,12 @@ def force(request):
         "force_website_url": settings.FORCE_WEBSITE_URL,
         "contact_url": settings.CONTACT_URL,
         "staff_accounts_contact": settings.STAFF_ACCOUNTS_CONTACT,
+        "press_office": {
+            "name": settings.PRESS_OFFICE_NAME,
+            "email": settings.PRESS_OFFICE_EMAIL,
+            "phone": settings.PRESS_OFFICE_PHONE,
+            "url": settings.PRESS_OFFICE_URL,
+        },
         # Lazy: a page that does not show it runs no query for it.
         "next_release": _next_release,
         "report": {

@@ -30,7 +30,7 @@ class YearsFeed(Feed):
         if notes:
             latest = notes[0]
             lines.append(f"Updated {format_date(latest.made_at, 'j F Y')}: {latest.text}")
-        headline, _ = year.figures_for_page()
+        headline, _, _ = year.figures_for_page()
         lines += [f"{figure.measure.name}: {figure.display}." for figure in headline]
         lines.append(year.introduction)
         return "\n".join(line for line in lines if line)

@@ -66,6 +66,12 @@ UNITS = [
     (Unit.PERCENT_CHANGE.value, "A percentage change: 40 is a rise of 40%, -10 a fall of 10%."),
 ]
 QUALIFIERS = [(q.value or "(empty)", q.label) for q in Qualifier]
+ENCODING = (
+    "CSV files are UTF-8 with a byte-order mark, so that Excel on Windows shows £ and accented "
+    "names correctly. pandas and R's readr skip the mark by themselves; with base R's read.csv "
+    'use fileEncoding = "UTF-8-BOM", and with Python\'s csv module open the file with '
+    'encoding="utf-8-sig". JSON files are plain UTF-8.'
+)
 # Spreadsheets run a cell starting with one of these as a formula: text never should.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Every column but the value holds text, slugs included (a slug such as -2-3 would be summed).
@@ -117,13 +123,17 @@ def _safe_cell(name, value):
 
 
 def to_csv(data):
-    """RFC 4180: comma-separated, CRLF line ends, quotes where needed, a header row."""
+    """RFC 4180: comma-separated, CRLF line ends, quotes where needed, a header row.
+
+    UTF-8 with a byte-order mark: Excel on Windows reads `£` right only with it, and pandas,
+    R's readr and Python's csv (encoding "utf-8-sig") skip it (data dictionary: ENCODING).
+    """
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDNAMES, lineterminator="\r\n")
     writer.writeheader()
     for item in data:
         writer.writerow({name: _safe_cell(name, value) for name, value in item.items()})
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def to_json(data, title, url):

@@ -1,4 +1,8 @@
-"""What a year's page and a measure's page show, gathered in a fixed, small number of queries."""
+"""What a year's page and a measure's page show, gathered in a fixed, small number of queries
+and built as small immutable objects: templates, the share cards and the feed read these,
+never attributes set on a model instance."""
+
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -8,21 +12,88 @@ from .formatting import format_value
 from .models import Figure, Year
 
 
-def _breakdown(total):
-    """Each part's share of its total, and the remainder where it can be stated exactly."""
-    parts = total.parts
-    exact = total.qualifier == Qualifier.EXACT and all(
-        p.qualifier == Qualifier.EXACT for p in parts
+@dataclass(frozen=True)
+class Part:
+    """A breakdown part as shown: its figure and its share of the total (None if inexact)."""
+
+    figure: Figure
+    share: int | None
+    note_number: int | None = None
+
+    @property
+    def measure(self):
+        return self.figure.measure
+
+    @property
+    def display(self):
+        return self.figure.display
+
+
+@dataclass(frozen=True)
+class FigureCard:
+    """A figure as the page shows it: with what changed, its note's number, and its parts."""
+
+    figure: Figure
+    change: str = ""
+    note_number: int | None = None
+    parts: tuple[Part, ...] = ()
+    exact_breakdown: bool = False
+    remainder: str = ""
+    remainder_share: int | None = None
+
+    @property
+    def measure(self):
+        return self.figure.measure
+
+    @property
+    def display(self):
+        return self.figure.display
+
+    @property
+    def comparison(self):
+        return self.figure.comparison
+
+    @property
+    def not_comparable(self):
+        return self.figure.not_comparable
+
+    @property
+    def comparability_note(self):
+        return self.figure.comparability_note
+
+
+class Notes:
+    """Notes numbered once each, however many figures share them (shown as footnotes)."""
+
+    def __init__(self):
+        self.texts = []
+
+    def number(self, text):
+        if not text:
+            return None
+        if text not in self.texts:
+            self.texts.append(text)
+        return self.texts.index(text) + 1
+
+
+def _card(figure, parts, change, notes):
+    note = notes.number(figure.note)
+    if not parts:
+        return FigureCard(figure, change, note)
+    exact = (
+        figure.qualifier == Qualifier.EXACT
+        and all(p.qualifier == Qualifier.EXACT for p in parts)
+        and figure.value > 0
     )
-    total.breakdown_exact = exact and total.value > 0
-    for part in parts:
-        part.share = round(part.value * 100 / total.value) if total.breakdown_exact else None
-    total.remainder = None
-    if total.breakdown_exact:
-        rest = total.value - sum(p.value for p in parts)
-        if rest > 0:
-            total.remainder = format_value(rest, total.unit)
-            total.remainder_share = 100 - sum(p.share for p in parts)
+    shares = [round(p.value * 100 / figure.value) if exact else None for p in parts]
+    rows = tuple(
+        Part(p, share, notes.number(p.note)) for p, share in zip(parts, shares, strict=True)
+    )
+    remainder, remainder_share = "", None
+    if exact and (rest := figure.value - sum(p.value for p in parts)) > 0:
+        remainder = format_value(rest, figure.unit)
+        remainder_share = 100 - sum(shares)
+    return FigureCard(figure, change, note, rows, exact, remainder, remainder_share)
 
 
 def year_page(year):
@@ -35,24 +106,30 @@ def year_page(year):
     previous_year = max(earlier, key=lambda y: y.period_end, default=None)
     next_year = min(later, key=lambda y: y.period_start, default=None)
 
-    headline, other = year.figures_for_page()
+    headline, other, parts = year.figures_for_page()
     previous_figures = {}
     if previous_year is not None:
         previous_figures = {
             f.measure_id: f for f in Figure.objects.filter(year=previous_year, value__isnull=False)
         }
-    for figure in headline + other:
-        figure.change = describe_change(
+    notes = Notes()
+
+    def card(figure):
+        change = describe_change(
             figure,
             previous_figures.get(figure.measure_id),
             previous_year.label if previous_year else "",
         )
-        if figure.parts:
-            _breakdown(figure)
+        return _card(figure, parts.get(figure.measure_id, []), change, notes)
+
+    headline_cards = [card(figure) for figure in headline]
+    other_cards = [card(figure) for figure in other]
     return {
         "year": year,
-        "headline_figures": headline,
-        "other_figures": other,
+        "headline_figures": headline_cards,
+        "breakdowns": [card for card in headline_cards if card.parts],
+        "other_figures": other_cards,
+        "notes": list(enumerate(notes.texts, start=1)),
         "quotes": year.public_quotes(),
         "change_notes": list(year.change_notes.all()),
         "previous_year": previous_year,

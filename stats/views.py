@@ -87,7 +87,7 @@ def card(request, slug):
     year, moved = published_year(slug)
     if moved:
         return redirect("stats:card", slug=moved.slug, permanent=True)
-    headline, _ = year.figures_for_page()
+    headline, _, _ = year.figures_for_page()
     response = HttpResponse(share_card.draw_card(year, headline), content_type="image/png")
     response["ETag"] = f'"{share_card.card_version(year, headline)}"'
     return response
@@ -142,12 +142,31 @@ def measure_detail(request, slug):
         else (year.label, None, "")
         for year, figure in context["rows"]
     ]
-    context["chart"] = charts.bar_chart(points, measure.unit)
+    # One year alone is a sentence, not a chart.
+    context["chart"] = charts.bar_rows(points) if context["summary"]["count"] > 1 else None
     return render(request, "stats/measure_detail.html", context)
 
 
 def accessibility(request):
     return render(request, "stats/accessibility.html")
+
+
+def about(request):
+    """How the figures are produced and revised, as publishers of statistics explain it."""
+    return render(request, "stats/about.html")
+
+
+def any_origin(view):
+    """Open data: other sites' scripts may fetch it (no cookies are involved, nor sent)."""
+
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    wrapper.__name__ = getattr(view, "__name__", type(view).__name__)
+    wrapper.__doc__ = view.__doc__
+    return wrapper
 
 
 def photo(request, name):

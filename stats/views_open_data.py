@@ -10,7 +10,7 @@ from . import open_data
 from .models import Measure, Year
 from .views import absolute_url, published_year
 
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8; header=present", "json": "application/json"}
 EXTENSIONS = ("csv", "json")
 ALL_YEARS_TITLE = f"{settings.OPERATION_NAME} results, every published year: figures"
 
@@ -28,6 +28,7 @@ def _body(request, data, extension, title, page_url):
 def _download(request, years, name, extension, title, page_url):
     body = _body(request, open_data.rows(years), extension, title, page_url)
     response = HttpResponse(body, content_type=CONTENT_TYPES[extension])
+    response["Access-Control-Allow-Origin"] = "*"  # other sites' scripts may fetch the data
     response["Content-Disposition"] = (
         f'attachment; filename="{open_data.filename(name, extension)}"'
     )
@@ -100,7 +101,8 @@ def data_page(request):
         "columns": open_data.COLUMNS,
         "units": open_data.UNITS,
         "qualifiers": open_data.QUALIFIERS,
-        "measures": Measure.objects.filter(figures__year__in=years)
+        "encoding": open_data.ENCODING,
+        "measures": Measure.objects.filter(figures__year__in=years, figures__value__isnull=False)
         .distinct()
         .select_related("parent"),
         "structured": structured,

@@ -2,42 +2,41 @@ from decimal import Decimal
 
 import pytest
 
-from stats.charts import bar_chart, nice_step
-from stats.enums import Unit
+from stats.charts import bar_rows
 
 
-@pytest.mark.parametrize(
-    ("span", "step"),
-    [("4000000", "1000000"), ("38", "10"), ("108", "25"), ("1", "0.2"), ("0", "1"), ("60", "20")],
-)
-def test_gridlines_fall_on_round_numbers(span, step):
-    assert nice_step(Decimal(span)) == Decimal(step)
-
-
-def test_a_missing_year_keeps_its_place_and_is_never_drawn_as_zero():
-    chart = bar_chart(
+def test_a_missing_year_keeps_its_row_and_is_never_drawn_as_zero():
+    chart = bar_rows(
         [
             ("2020", Decimal("1000000"), "£1m"),
             ("2021", None, ""),
             ("2022", Decimal("4000000"), "nearly £4m"),
-        ],
-        Unit.MONEY,
+        ]
     )
-    labels = [bar["label"] for bar in chart["bars"]]
-    assert labels == ["2020", "2021", "2022"]
-    missing = chart["bars"][1]
-    assert missing["missing"] and "height" not in missing
-    assert chart["bars"][2]["text"] == "nearly £4m"  # the qualifier stays with the number
-    assert chart["bars"][2]["height"] == pytest.approx(4 * chart["bars"][0]["height"], rel=0.01)
-    assert [tick["text"] for tick in chart["ticks"]] == ["£0", "£1m", "£2m", "£3m", "£4m"]
+    rows = chart["rows"]
+    assert [row["label"] for row in rows] == ["2020", "2021", "2022"]
+    assert rows[1]["missing"] and "width" not in rows[1] and rows[1]["text"] == "no figure"
+    assert rows[2]["text"] == "nearly £4m"  # the qualifier stays with the number
+    assert rows[2]["width"] == pytest.approx(4 * rows[0]["width"])
+    assert rows[2]["width"] == 100 and chart["zero"] == 0
 
 
-def test_a_fall_is_drawn_below_the_axis():
-    chart = bar_chart(
-        [("2021", Decimal("-20"), "down 20%"), ("2022", Decimal("40"), "up 40%")],
-        Unit.PERCENT_CHANGE,
-    )
-    fall, rise = chart["bars"]
-    assert fall["y"] == chart["baseline"]  # hangs down from the axis
-    assert rise["y"] + rise["height"] == pytest.approx(chart["baseline"])
-    assert "-20%" in [tick["text"] for tick in chart["ticks"]]
+def test_a_fall_runs_left_from_zero():
+    chart = bar_rows([("2021", Decimal("-20"), "down 20%"), ("2022", Decimal("40"), "up 40%")])
+    fall, rise = chart["rows"]
+    assert chart["has_negative"] and chart["zero"] == pytest.approx(33.33)
+    assert fall["negative"] and fall["start"] == 0 and fall["width"] == pytest.approx(33.33)
+    assert rise["start"] == pytest.approx(33.33) and rise["width"] == pytest.approx(66.67)
+
+
+@pytest.mark.parametrize(
+    ("values", "widths"),
+    [
+        (["0", "0"], [0.5, 0.5]),  # nothing still shows, unlike no figure
+        (["38", "108"], [35.19, 100]),
+        (["1", "1000000"], [0.5, 100]),  # tiny beside huge: still visible
+    ],
+)
+def test_bars_share_one_scale(values, widths):
+    chart = bar_rows([(str(i), Decimal(v), v) for i, v in enumerate(values)])
+    assert [row["width"] for row in chart["rows"]] == widths

@@ -174,7 +174,7 @@ class TestFiguresForPage:
         make_figure(year, drugs, "4000000")
         make_figure(year, cannabis, "1000000")
         make_figure(year, arrests, "38")
-        headline, other = year.figures_for_page()
+        headline, other, parts = year.figures_for_page()
         assert [f.measure for f in headline] == [drugs]
-        assert [f.measure for f in headline[0].parts] == [cannabis]
+        assert [f.measure for f in parts[drugs.pk]] == [cannabis]
         assert [f.measure for f in other] == [arrests]

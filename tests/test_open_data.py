@@ -62,7 +62,8 @@ def download(client, path):
 
 
 def csv_rows(response):
-    text = response.content.decode("utf-8")
+    assert response.content.startswith(b"\xef\xbb\xbf")  # the mark Excel needs for £
+    text = response.content.decode("utf-8-sig")
     assert "\r\n" in text  # RFC 4180 line ends
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
@@ -84,7 +85,8 @@ class TestCSV:
 
     def test_a_year_and_its_breakdown_parts(self, client, figures):
         response = download(client, "/years/2022/data.csv")
-        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Type"] == "text/csv; charset=utf-8; header=present"
+        assert response["Access-Control-Allow-Origin"] == "*"  # other sites' scripts may fetch
         assert (
             response["Content-Disposition"] == 'attachment; filename="operation-alliance-2022.csv"'
         )

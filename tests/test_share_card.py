@@ -214,7 +214,7 @@ class TestDemoCard:
         assert response.status_code == HTTPStatus.OK and response["Content-Type"] == "image/png"
         image = Image.open(io.BytesIO(response.content))
         assert (image.format, image.size) == ("PNG", (1200, 630))
-        headline, _ = year.figures_for_page()
+        headline, _, _ = year.figures_for_page()
         items = share_card.year_card_layout(year, headline)
         assert "nearly £4m" in texts(items)
         assert share_card.render(items) == response.content  # the image is exactly that layout

@@ -194,9 +194,10 @@ class Year(models.Model):
         return [quote for quote in self.quotes.all() if quote.text.strip()]
 
     def figures_for_page(self):
-        """Headline and other figures, each top-level figure carrying its breakdown parts.
+        """(headline, other, parts by total's measure id): the figures the public sees.
 
-        Figures still waiting for a value are left out. One query however many figures.
+        Figures without a value (not reported, or not filled in yet) are left out. One query
+        however many figures.
         """
         figures = [
             figure
@@ -205,17 +206,14 @@ class Year(models.Model):
             )
             if figure.value is not None
         ]
-        parts_by_parent = {}
+        parts = {}
         for figure in figures:
             if figure.measure.parent_id:
-                parts_by_parent.setdefault(figure.measure.parent_id, []).append(figure)
-        headline, other = [], []
-        for figure in figures:
-            if figure.measure.parent_id:
-                continue
-            figure.parts = parts_by_parent.get(figure.measure_id, [])
-            (headline if figure.is_headline else other).append(figure)
-        return headline, other
+                parts.setdefault(figure.measure.parent_id, []).append(figure)
+        tops = [figure for figure in figures if not figure.measure.parent_id]
+        headline = [figure for figure in tops if figure.is_headline]
+        other = [figure for figure in tops if not figure.is_headline]
+        return headline, other, parts
 
 
 class OldSlug(models.Model):

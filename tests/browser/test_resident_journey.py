@@ -16,7 +16,7 @@ def test_a_resident_opens_the_site_and_finds_the_headline_figures(page, demo_sit
     expect(page).to_have_title(
         "Operation Alliance results 2022 – Operation Alliance – Cumbria Constabulary"
     )
-    headlines = page.get_by_role("region", name="Headline figures")
+    headlines = page.get_by_role("region", name="Main points")
     for value in ["nearly £4m", "£1.5m", "£550,000", "up 40%"]:
         expect(headlines.get_by_text(value, exact=True)).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Operation Alliance results 2022")
