@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads them: X-Forwarded-* count only from our own proxy (stats/sign_in.py).
+    "stats.sign_in.trusted_proxy_headers",
     # First: a public page in the cache is answered before any other work, with the headers
     # it was stored with (security headers included, added below on its first rendering).
     "stats.page_cache.PageCacheMiddleware",
@@ -189,10 +191,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failed sign-ins are throttled per user name and, separately, per address.
+# Failed sign-ins lock out the pair (user name, address), so nobody elsewhere can lock out a
+# press officer; an address failing with many names is locked out as a whole
+# (stats/sign_in.py). A wrong second-factor code counts as a failure.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "stats.sign_in.LockoutHandler"
+# The visitor's address, from X-Forwarded-For only when our own proxy sent the request.
+AXES_CLIENT_IP_CALLABLE = "stats.sign_in.client_address"
+# The reverse proxy's addresses (or networks): only their X-Forwarded-* headers are believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False

@@ -22,6 +22,7 @@ from django.contrib import admin, auth, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
+from django.db.models import BLANK_CHOICE_DASH
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -30,6 +31,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .. import sign_in
 
 DEVICE_NAME = "Authenticator app"
 URL_NAME = "staff_authenticator"
@@ -60,7 +63,16 @@ class LoginForm(OTPAdminAuthenticationForm):
         self.cleaned_data = AdminAuthenticationForm.clean(self)  # password, active, staff
         user = self.get_user()
         if user is not None and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            self.clean_otp(user)
+            try:
+                self.clean_otp(user)
+            except forms.ValidationError:
+                # A wrong or missing code counts as a failed sign-in (django-axes), and the
+                # page says what it says for a wrong password: no "Invalid token", no list of
+                # the account's devices, no password kept in the field.
+                sign_in.second_factor_failed(self.request, self.cleaned_data.get("username"))
+                self.fields["otp_device"].widget.choices = BLANK_CHOICE_DASH
+                self.fields["password"].widget.render_value = False
+                raise self.get_invalid_login_error() from None
         return self.cleaned_data
 
     def _chosen_device(self, user):
@@ -114,8 +126,9 @@ class CodeForm(forms.Form):
         return code
 
 
-def _check(form, user, device):
-    """Whether the form holds a current code from `device`; if not, says why on the form."""
+def _check(form, user, device, request=None):
+    """Whether the form holds a current code from `device`; if not, says why on the form. With
+    `request`, a wrong code counts as a failed sign-in (stats/sign_in.py)."""
     if not form.is_valid():
         return False
     allowed, _ = device.verify_is_allowed()
@@ -125,6 +138,8 @@ def _check(form, user, device):
         )
         return False
     if django_otp.verify_token(user, device.persistent_id, form.cleaned_data["code"]) is None:
+        if request is not None:
+            sign_in.second_factor_failed(request, user.get_username())
         form.add_error(
             "code",
             "That code is not right. Type the code the app shows now for this account; "
@@ -176,7 +191,9 @@ def authenticator(request):
         messages.info(request, "Nothing changed: your authenticator app is the same as before.")
         return redirect(URL_NAME)
     if action == "start" and current is not None:
-        if may_replace or _check(form, user, current):
+        # A code from the app already set up is a second factor: a wrong one is a failed
+        # sign-in. (A mistyped code for a new app is not, but django-otp throttles it.)
+        if may_replace or _check(form, user, current, request):
             if not may_replace:
                 request.session.cycle_key()
                 django_otp.login(request, current)
