@@ -8,6 +8,12 @@ MANAGE := $(PYTHON) manage.py
 LOCAL_PG_PORT ?= 54329
 export LOCAL_PG_PORT
 
+# Development mode for make's own commands only, through their environment: no file is
+# written that a production server would later read (.env.example keeps DEBUG off).
+ifneq ($(ENVIRONMENT),production)
+export DEBUG ?= true
+endif
+
 # No DATABASE_URL means "use the project-local PostgreSQL", started on demand.
 ifeq ($(strip $(DATABASE_URL)),)
 export DATABASE_URL := postgres://alliance@127.0.0.1:$(LOCAL_PG_PORT)/alliance
@@ -19,15 +25,12 @@ endif
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-.env:
-	cp .env.example .env
-
 $(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
 
-install: .env $(VENV)/.installed ## Create the virtual environment with the locked versions
+install: $(VENV)/.installed ## Create the virtual environment with the locked versions
 
 lock: ## Re-record exact versions in requirements.lock after changing pyproject.toml
 	rm -rf .lock-venv && python3 -m venv .lock-venv

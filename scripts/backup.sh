@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # backup.sh [FOLDER]     write a pg_dump (custom format) of DATABASE_URL, named by the time
 # backup.sh restore FILE restore such a dump into the empty database at DATABASE_URL
+# A dump holds password hashes, TOTP secrets and session keys: it is written owner-only (0600
+# in a 0700 folder), and restore refuses one that others could have read or replaced.
 set -euo pipefail
+umask 077
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?Set DATABASE_URL (make sets it for the project-local PostgreSQL).}"
 
@@ -17,6 +20,14 @@ BIN=$(bindir)
 if [[ "${1:-}" == "restore" ]]; then
     file="${2:?usage: backup.sh restore FILE}"
     [[ -f "$file" ]] || { echo "No such backup: $file" >&2; exit 1; }
+    for path in "$file" "$(dirname "$file")"; do
+        mode=$(stat -c %a "$path")
+        if (( 8#$mode & 8#077 )); then
+            echo "Refusing to restore: $path is open to other users (mode $mode). Backups hold" \
+                "password hashes and TOTP secrets: chmod 600 the file and 700 its folder." >&2
+            exit 1
+        fi
+    done
     tables=$("$BIN/psql" "$DATABASE_URL" -tAc "select count(*) from information_schema.tables where table_schema = 'public'")
     if [[ "$tables" != "0" ]]; then
         echo "Refusing to restore: the database at DATABASE_URL is not empty ($tables tables)." >&2
@@ -28,7 +39,11 @@ if [[ "${1:-}" == "restore" ]]; then
 else
     folder="${1:-backups}"
     mkdir -p "$folder"
+    chmod 700 "$folder"
+    # Dumps from before backups were owner-only are closed too.
+    find "$folder" -maxdepth 1 -name 'alliance-*.dump' -exec chmod 600 {} +
     file="$folder/alliance-$(date -u +%Y%m%dT%H%M%SZ).dump"
     "$BIN/pg_dump" --format=custom --no-owner --file "$file" "$DATABASE_URL"
+    chmod 600 "$file"
     echo "Wrote $file."
 fi

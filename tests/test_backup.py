@@ -1,5 +1,6 @@
 """A backup restores into an empty database with every record exactly as it was."""
 
+import stat
 import subprocess
 
 import pytest
@@ -51,6 +52,9 @@ def test_a_backup_round_trip_keeps_every_figure_quote_note_and_revision(tmp_path
         )
         files = list(tmp_path.glob("alliance-*.dump"))
         assert len(files) == 1 and files[0].name in dump.stdout
+        # Password hashes, TOTP secrets and session keys: for the owner's eyes only.
+        assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
+        assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700
         subprocess.run(  # noqa: S603
             [str(ROOT / "scripts" / "backup.sh"), "restore", str(files[0])],
             env={"PATH": "/usr/bin:/bin", "DATABASE_URL": target},
@@ -75,3 +79,28 @@ def test_a_backup_round_trip_keeps_every_figure_quote_note_and_revision(tmp_path
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{target_name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize(("file_mode", "folder_mode"), [(0o644, 0o700), (0o600, 0o755)])
+def test_a_backup_others_could_read_is_neither_left_open_nor_restored(
+    tmp_path, file_mode, folder_mode
+):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = folder / "alliance-20240101T000000Z.dump"
+    old.write_bytes(b"PGDMP")
+    old.chmod(file_mode)
+    folder.chmod(folder_mode)
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}
+    refused = subprocess.run(  # noqa: S603 - our own script
+        [str(ROOT / "scripts" / "backup.sh"), "restore", str(old)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode != 0 and "open to other users" in refused.stderr
+    # The next backup closes the folder and the dumps already in it (it fails after that here:
+    # there is no database at that address).
+    subprocess.run([str(ROOT / "scripts" / "backup.sh"), str(folder)], env=env, check=False)  # noqa: S603
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
