@@ -78,11 +78,13 @@ def test_axe_finds_nothing_on_a_320px_phone_and_nothing_scrolls_sideways(phone, 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 320, path
 
 
-def test_every_link_on_a_year_page_is_reached_by_keyboard_with_a_visible_focus(page, site):
+def test_every_link_and_button_on_a_year_page_is_reached_by_keyboard_with_a_visible_focus(
+    page, site
+):
     page.goto(site + "/years/2023/")
     page.evaluate("document.querySelector('details').open = true")  # nothing hidden
     expected = page.evaluate(
-        "[...document.querySelectorAll('a[href], summary')]"
+        "[...document.querySelectorAll('a[href], summary, button')]"
         ".filter(e => e.offsetParent !== null).length"
     )
     reached = []

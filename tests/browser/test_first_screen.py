@@ -149,7 +149,9 @@ def test_charts_are_legible_on_a_320px_phone(browser, eight_headlines):
     year = Year.objects.get(slug="2023")
     year.figures.filter(measure__slug="drugs-seized").update(value=Decimal("4500000"))
     page = open_at(browser, SMALL_PHONE, eight_headlines + "/measures/drugs-seized/")
-    expect(page.locator(".chart__title")).to_have_text("Figure 1: Drugs seized, 2022 to 2023")
+    expect(page.locator(".chart__title")).to_have_text(
+        "Figure 1: Drugs seized (estimated street value), 2022 to 2023"
+    )
     for element in page.locator(".chart__label, .chart__value, .chart__source").all():
         size = float(element.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
         assert size >= 12, element.inner_text()
