@@ -4,7 +4,7 @@ One module for every environment: each knob comes from the environment (or a `.e
 beside manage.py) with a default that is safe for development. `.env.example` lists them all.
 """
 
-import tempfile
+import os
 from pathlib import Path
 
 import environ
@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "stats.sign_in.trusted_proxy_headers",
     # First: a public page in the cache is answered before any other work, with the headers
     # it was stored with (security headers included, added below on its first rendering).
-    "stats.page_cache.PageCacheMiddleware",
+    "stats.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "stats.middleware.permissions_policy",
@@ -155,34 +155,46 @@ DATABASES["default"]["OPTIONS"]["options"] = "-c statement_timeout={}".format(
     env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)
 )
 
-# Local memory by default; redis://host:6379/0 to share one cache between processes and
-# machines (the page cache's content version lives there, so invalidation reaches them all).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://alliance")}
-# What every process must see alike: the page cache's content version, and the last good copy
-# of each page (served if the database goes away). Redis when it is the cache; otherwise in
-# SHARED_CACHE_DIR on this machine: the version in a memory-mapped file, the copies in a file
-# cache that survives restarts.
+# Local memory by default (Django's own cache, for whatever asks for one). The page cache
+# (stats/pagecache/) keeps its own store: Redis when CACHE_URL is Redis, shared by every
+# machine; otherwise files in SHARED_CACHE_DIR, shared by this machine's workers.
+CACHE_URL = env.str("CACHE_URL", default="locmemcache://alliance")
+CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
+PAGE_CACHE_REDIS_URL = CACHE_URL if CACHE_URL.startswith(("redis://", "rediss://")) else ""
+# A folder the site makes for itself, owner-only; it refuses one another user owns or others
+# may write to (a planted page must never be served).
 SHARED_CACHE_DIR = env.str(
-    "SHARED_CACHE_DIR", default=str(Path(tempfile.gettempdir()) / "alliance-shared-cache")
+    "SHARED_CACHE_DIR",
+    default=str(
+        Path(os.environ["XDG_RUNTIME_DIR"]) / "alliance-page-cache"
+        if os.environ.get("XDG_RUNTIME_DIR")
+        else BASE_DIR / ".local" / "page-cache"
+    ),
 )
-if "redis" in CACHES["default"]["BACKEND"].lower():
-    CACHES["shared"] = CACHES["default"]
-    CONTENT_VERSION_FILE = None  # the version is kept in Redis with the rest
-else:
-    CACHES["shared"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": SHARED_CACHE_DIR,
-    }
-    # Read on every request, so kept apart in a file the workers map into memory.
-    CONTENT_VERSION_FILE = str(Path(SHARED_CACHE_DIR) / "content-version")
 # Public pages are rendered once per content version and served from the cache after that.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
+# How long a page's last good copy may stand in for it while the database is unreachable:
+# longer than any outage we plan for. One copy per public address, so this bounds nothing.
+PAGE_CACHE_LAST_GOOD_SECONDS = env.int("PAGE_CACHE_LAST_GOOD_SECONDS", default=30 * 24 * 60 * 60)
+# Each worker keeps its own copy of this many pages (the most recently served).
+PAGE_CACHE_MEMORY_PAGES = env.int("PAGE_CACHE_MEMORY_PAGES", default=256)
+# Redis calls give up after this many seconds; a failure then skips Redis for the breaker's
+# time, pages rendered from the database meanwhile.
+PAGE_CACHE_REDIS_TIMEOUT = env.float("PAGE_CACHE_REDIS_TIMEOUT", default=0.25)
+PAGE_CACHE_REDIS_BREAKER_SECONDS = env.float("PAGE_CACHE_REDIS_BREAKER_SECONDS", default=5)
+# After a database failure, last good copies are served without trying it for this long.
+PAGE_CACHE_DATABASE_BREAKER_SECONDS = env.float("PAGE_CACHE_DATABASE_BREAKER_SECONDS", default=5)
 # How long a CDN may hold a public page; browsers always revalidate (previews and the admin
 # are never cached anywhere).
 CDN_CACHE_SECONDS = env.int("CDN_CACHE_SECONDS", default=60)
 HTTP_STALE_WHILE_REVALIDATE_SECONDS = env.int("HTTP_STALE_WHILE_REVALIDATE_SECONDS", default=300)
-HTTP_STALE_IF_ERROR_SECONDS = env.int("HTTP_STALE_IF_ERROR_SECONDS", default=24 * 60 * 60)
+# A CDN serving a stale page on an error could show a corrected figure: off by default, since
+# the site itself serves last good copies (voided by a correction) in a database outage. Set,
+# it is capped at CDN_CACHE_SECONDS, the staleness the site already accepts.
+HTTP_STALE_IF_ERROR_SECONDS = min(
+    env.int("HTTP_STALE_IF_ERROR_SECONDS", default=0), CDN_CACHE_SECONDS
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

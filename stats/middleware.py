@@ -23,14 +23,17 @@ def admin_not_indexed(get_response):
 
 def public_cache_headers(get_response):
     """Let a CDN keep public pages briefly and serve a stale copy while it checks for a new one
-    or when the site errs. Browsers check every time (a cheap 304 when nothing changed), so a
-    correction or a scheduled year shows at once. Views that must never be cached (the admin,
-    previews, health checks) say so themselves and are left alone."""
+    (and, if set, when the site errs). Browsers check every time (a cheap 304 when nothing
+    changed), so a correction or a scheduled year shows at once. Views that must never be
+    cached (the admin, previews, health checks) say so themselves and are left alone."""
     value = (
         f"public, max-age=0, s-maxage={settings.CDN_CACHE_SECONDS}, "
-        f"stale-while-revalidate={settings.HTTP_STALE_WHILE_REVALIDATE_SECONDS}, "
-        f"stale-if-error={settings.HTTP_STALE_IF_ERROR_SECONDS}"
+        f"stale-while-revalidate={settings.HTTP_STALE_WHILE_REVALIDATE_SECONDS}"
     )
+    # Off unless set (and capped in settings): in an outage the site serves its own last good
+    # copies, which a correction voids; a CDN's stale copy would not be.
+    if settings.HTTP_STALE_IF_ERROR_SECONDS:
+        value += f", stale-if-error={settings.HTTP_STALE_IF_ERROR_SECONDS}"
     admin = "/" + settings.ADMIN_URL
 
     def middleware(request):

@@ -1,29 +1,37 @@
-"""Any change to what the public can see makes a new content version, and another once it is
-committed; a change to a page the public has seen also voids the last good copies
-(stats/page_cache.py)."""
+"""What stats tells the page cache (stats/pagecache/): when public content changes, whether
+the public had seen it, and when the next scheduled year goes public.
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+Every way of writing a public record is covered: save() and delete() by the signals below;
+QuerySet.update(), bulk_create() and bulk_update() by the public models' queryset
+(stats/models/public.py); a data migration by `migrate` itself (post_migrate). Raw SQL must
+call `public_content_changed()`. tests/test_invalidation.py fails if a model read by a public
+page is not tracked.
+"""
+
+import time
+
+from django.apps import apps
+from django.db import DatabaseError
+from django.db.models import Min
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
-from . import page_cache
+from . import pagecache
+from .enums import YearState
 from .models import ChangeNote, Figure, Measure, NextRelease, OldSlug, Quote, Year
 
 PUBLIC_MODELS = [Year, Figure, Quote, ChangeNote, Measure, NextRelease, OldSlug]
 
 
-def content_changed(sender, instance, **kwargs):
-    # A correction: no outage may serve a page showing what it replaced.
-    renew = (
-        page_cache.void_last_good_copies
-        if _part_of_a_public_page(instance)
-        else page_cache.new_version
-    )
-    renew()
-    # And again once the change is committed: until then other requests still read the old
-    # data, and a page they render meanwhile would be kept under the version made above.
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(renew)
+def public_content_changed(void=True):
+    """Every public page is rendered afresh once the change commits; with `void` (a change
+    the public may have seen: a correction, a withdrawal), no last good copy made before it
+    is ever served in an outage."""
+    pagecache.content_changed(void=void)
+
+
+def record_changed(sender, instance, **kwargs):
+    public_content_changed(void=_part_of_a_public_page(instance))
 
 
 def _part_of_a_public_page(instance):
@@ -39,11 +47,29 @@ def _part_of_a_public_page(instance):
     )
 
 
+def next_scheduled_moment():
+    """When the next scheduled year goes public (a timestamp), or None."""
+    try:
+        moment = Year.objects.filter(
+            state=YearState.PUBLISHED, published_at__gt=timezone.now()
+        ).aggregate(first=Min("published_at"))["first"]
+    except DatabaseError:
+        return time.time() + 30  # no database to ask: look again shortly
+    return moment.timestamp() if moment else None
+
+
+def migrated(sender, **kwargs):
+    # A data migration may have changed anything the public sees.
+    public_content_changed(void=True)
+
+
 def connect():
+    pagecache.schedule(next_scheduled_moment)
     for model in PUBLIC_MODELS:
-        post_save.connect(
-            content_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}"
-        )
+        post_save.connect(record_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}")
         post_delete.connect(
-            content_changed, sender=model, dispatch_uid=f"page-cache-del-{model.__name__}"
+            record_changed, sender=model, dispatch_uid=f"page-cache-del-{model.__name__}"
         )
+    post_migrate.connect(
+        migrated, sender=apps.get_app_config("stats"), dispatch_uid="page-cache-migrate"
+    )

@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views, views_open_data
 from .feeds import YearsFeed
-from .page_cache import cached_page
+from .pagecache import cached_page
 from .sitemaps import SITEMAPS
 
 

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .public import PublicQuerySet
+
 
 class AppendOnlyError(Exception):
     """A public change note cannot be rewritten or removed: a mistake is fixed by a new note."""
@@ -19,6 +21,7 @@ class ChangeNote(models.Model):
     text = models.TextField(help_text="What changed and why, in a sentence the public will read.")
 
     history = HistoricalRecords()
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["-made_at"]

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from ..enums import Qualifier, Unit
 from ..formatting import format_figure, format_value
+from .public import PublicQuerySet
 
 # Sane limits: a larger value is a slip (a figure typed twice, a stray zero), not a result.
 LIMITS = {
@@ -67,6 +68,7 @@ class Figure(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["measure__display_order", "measure__name"]

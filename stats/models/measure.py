@@ -4,9 +4,10 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from ..enums import Unit
+from .public import PublicQuerySet
 
 
-class MeasureQuerySet(models.QuerySet):
+class MeasureQuerySet(PublicQuerySet):
     def active(self):
         return self.filter(is_active=True)
 

@@ -2,8 +2,10 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .public import PublicQuerySet
 
-class NextReleaseQuerySet(models.QuerySet):
+
+class NextReleaseQuerySet(PublicQuerySet):
     def upcoming(self):
         return self.filter(expected_at__gt=timezone.now()).order_by("expected_at")
 

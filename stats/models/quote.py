@@ -1,6 +1,8 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .public import PublicQuerySet
+
 
 class Quote(models.Model):
     """Words of a senior officer, with their role at the time: ranks and offices change.
@@ -24,6 +26,7 @@ class Quote(models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]

@@ -11,9 +11,10 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from ..enums import YearState
+from .public import PublicQuerySet
 
 
-class YearQuerySet(models.QuerySet):
+class YearQuerySet(PublicQuerySet):
     def published(self, now=None):
         """Years the public may see: published, and their publication time has come.
 
@@ -221,6 +222,8 @@ class OldSlug(models.Model):
 
     slug = models.SlugField(max_length=20, unique=True)
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="old_slugs")
+
+    objects = PublicQuerySet.as_manager()
 
     def __str__(self):
         return f"{self.slug} → {self.year.slug}"
