@@ -126,9 +126,14 @@ def embed(request, slug, measure):
         year.figures.select_related("measure"), measure__slug=measure, value__isnull=False
     )
     permalink = absolute_url(request, figure.get_absolute_url())
-    return render(
-        request, "stats/embed.html", {"year": year, "figure": figure, "permalink": permalink}
-    )
+    card = reverse("stats:figure_card", kwargs={"slug": year.slug, "measure": measure})
+    context = {
+        "year": year,
+        "figure": figure,
+        "permalink": permalink,
+        "card_url": absolute_url(request, card),  # the figure's own share image
+    }
+    return render(request, "stats/embed.html", context)
 
 
 def measure_detail(request, slug):

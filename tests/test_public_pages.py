@@ -223,3 +223,35 @@ def test_the_accessibility_statement(client):
 def test_a_scheduled_year_is_not_a_previous_year_yet(client, two_years):
     make_year("2024", published_at=timezone.now() + datetime.timedelta(days=1))
     assert "Next year" not in page(client, "/years/2023/")
+
+
+class TestTheJournalistsKit:
+    def test_about_these_figures_is_linked_from_every_year(self, client, two_years):
+        html = page(client, "/years/2023/")
+        assert 'href="/about/"' in html
+        about = text(page(client, "/about/"))
+        assert "not official statistics" in about and "Corrections and revisions" in about
+
+    def test_other_sites_scripts_may_fetch_the_data(self, client, two_years):
+        for path in ["/years/2023/data.json", "/data/all.csv", "/feed.xml"]:
+            assert client.get(path)["Access-Control-Allow-Origin"] == "*", path
+        assert "Access-Control-Allow-Origin" not in client.get("/years/2023/")
+
+    def test_a_figure_shared_from_its_embed_shows_its_own_card(self, client, two_years):
+        html = page(client, "/years/2023/embed/drugs-seized/")
+        assert '<meta property="og:image" content="http://testserver/years/2023/card/' in html
+        card = html.split('<meta property="og:image" content="http://testserver')[1].split('"')[0]
+        response = client.get(card)
+        assert response.status_code == HTTPStatus.OK and response["Content-Type"] == "image/png"
+
+    def test_the_press_office_shows_only_what_is_set(self, client, two_years, settings):
+        settings.PRESS_OFFICE_PHONE = ""
+        settings.PRESS_OFFICE_EMAIL = "press@example.org"
+        html = page(client, "/years/2023/")
+        assert "mailto:press@example.org" in html
+        assert 'href="tel:"' not in html and "Press office</a>:" not in html
+
+
+def test_browsers_find_an_icon_at_the_root(client):
+    assert client.get("/favicon.ico").status_code == HTTPStatus.OK
+    assert client.get("/apple-touch-icon.png").status_code == HTTPStatus.OK
