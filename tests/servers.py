@@ -63,14 +63,16 @@ class ServerAddress(str):
 
 
 @contextmanager
-def gunicorn(env, port=None):
+def gunicorn(env, port=None, log=None):
+    """`log`: a file for the server's log (else kept only to explain a failed start; a test
+    that reads the log, or makes many warnings, should pass one so the pipe never fills)."""
     port = port or free_port()
     process = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
         [str(Path(sys.executable).with_name("gunicorn")), "alliance.wsgi:application"],
         cwd=ROOT,
         env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log or subprocess.PIPE,
     )
     url = ServerAddress(f"http://127.0.0.1:{port}")
     url.pid = process.pid
@@ -82,7 +84,8 @@ def gunicorn(env, port=None):
                 break
             except OSError:
                 if process.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(process.stderr.read().decode()[-2000:]) from None
+                    problem = process.stderr.read().decode()[-2000:] if not log else "see log"
+                    raise RuntimeError(problem) from None
                 time.sleep(0.2)
         yield url
     finally:

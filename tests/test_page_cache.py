@@ -1,0 +1,261 @@
+"""The page cache's own promises (stats/pagecache/), in process: nothing it reads can run
+code, keys no request can multiply, pages compressed once, and invalidation no write to a
+public record can skip. Faults under load with real servers: tests/test_cache_faults.py."""
+
+import gzip
+import os
+import pickle
+import re
+import stat
+from http import HTTPStatus
+
+import brotli
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from stats import signals
+from stats.enums import Qualifier, Unit
+from stats.models import ChangeNote, Figure, Quote, Year
+from stats.models.public import PublicQuerySet
+from stats.pagecache import page_cache
+from stats.pagecache.addresses import page_key
+from stats.pagecache.folder import private_folder
+
+from .factories import make_figure, make_measure, make_quote, make_year
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year():
+    year = make_year("2022", title="Results 2022")
+    make_figure(
+        year,
+        make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True),
+        "4000000",
+        qualifier=Qualifier.NEARLY,
+    )
+    make_quote(year)
+    return year
+
+
+def stored_pages():
+    return page_cache().store.entries()
+
+
+def key_for(rf, path, **extra):
+    return page_key(rf.get(path, **extra))
+
+
+class Exploit:
+    """Unpickling this runs a shell command that leaves a file behind."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+class TestNothingStoredCanRunCode:
+    def test_a_planted_pickle_is_never_unpickled(self, client, year, rf, tmp_path, caplog):
+        marker = tmp_path / "ran"
+        payload = pickle.dumps(Exploit(marker))
+        store = page_cache().store
+        # Planted where the page and its last good copy live, in every layout an old cache
+        # would have read.
+        store.put(key_for(rf, "/years/2022/"), payload, 60)
+        response = client.get("/years/2022/")
+        assert response.status_code == HTTPStatus.OK and "nearly £4m" in response.text
+        assert not marker.exists()
+        assert "did not write" in caplog.text
+
+    def test_a_genuine_entry_cannot_answer_for_another_page(self, client, year, rf):
+        client.get("/accessibility/")
+        store = page_cache().store
+        genuine = store.get(key_for(rf, "/accessibility/"))
+        store.put(key_for(rf, "/years/2022/"), genuine, 60)  # moved to another address
+        page_cache().memory.clear()
+        assert "nearly £4m" in client.get("/years/2022/").text
+
+    def test_a_planted_entry_is_not_served_in_an_outage(self, client, year, rf):
+        from django.db import OperationalError
+
+        from stats.pagecache.middleware import PageCacheMiddleware
+
+        client.get("/years/2022/")
+        key = key_for(rf, "/years/2022/")
+        store = page_cache().store
+        forged = bytearray(store.get(key))
+        forged[-10:] = b"0123456789"  # a figure changed by someone with the folder
+        store.put(key, bytes(forged), 60)
+        page_cache().memory.clear()
+        response = PageCacheMiddleware(lambda r: None).process_exception(
+            rf.get("/years/2022/"), OperationalError("down")
+        )
+        page_cache().database.reset()
+        assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+
+
+class TestThePrivateFolder:
+    def test_made_for_the_site_alone(self, tmp_path):
+        folder = tmp_path / "cache"
+        private_folder(str(folder))
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+    def test_a_folder_others_may_write_to_is_refused(self, tmp_path):
+        folder = tmp_path / "shared"
+        folder.mkdir()
+        folder.chmod(0o777)  # e.g. made first by another user in /tmp, open to all
+        with pytest.raises(ImproperlyConfigured, match="other users may write"):
+            private_folder(str(folder))
+
+    def test_a_folder_another_user_owns_is_refused(self, tmp_path):
+        if os.geteuid() != 0:
+            pytest.skip("only root can give a folder to another user")
+        folder = tmp_path / "theirs"
+        folder.mkdir(mode=0o700)
+        os.chown(folder, 54321, -1)
+        with pytest.raises(ImproperlyConfigured, match="belongs to user 54321"):
+            private_folder(str(folder))
+
+    def test_a_symbolic_link_is_refused(self, tmp_path):
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
+        with pytest.raises(ImproperlyConfigured, match="not a folder"):
+            private_folder(str(tmp_path / "link"))
+
+
+class TestKeys:
+    def test_ports_query_strings_and_case_make_no_new_entries(self, client, year, settings):
+        settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+        assert client.get("/years/2022/", HTTP_HOST="localhost").status_code == HTTPStatus.OK
+        before = stored_pages()
+        for n in range(200):
+            response = client.get(f"/years/2022/?n={n}", HTTP_HOST=f"LocalHost:{1000 + n}")
+            assert response.status_code == HTTPStatus.OK
+        assert stored_pages() == before
+
+    def test_an_unknown_host_is_refused_before_the_cache(self, client, year):
+        before = stored_pages()
+        assert client.get("/years/2022/", HTTP_HOST="evil.example").status_code == 400
+        assert stored_pages() == before
+
+    def test_site_url_is_the_one_host(self, rf, settings):
+        settings.ALLOWED_HOSTS = [".example.org"]
+        settings.SITE_URL = "https://results.example.org"
+        assert key_for(rf, "/", HTTP_HOST="a.example.org") == key_for(
+            rf, "/", HTTP_HOST="b.example.org:81"
+        )
+
+
+class TestCompression:
+    def test_each_client_gets_the_encoding_it_accepts(self, client, year):
+        plain = client.get("/years/2022/")
+        assert "Accept-Encoding" in plain["Vary"] and not plain.has_header("Content-Encoding")
+        br = client.get("/years/2022/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        gz = client.get("/years/2022/", HTTP_ACCEPT_ENCODING="gzip")
+        assert br["Content-Encoding"] == "br" and gz["Content-Encoding"] == "gzip"
+        assert brotli.decompress(br.content) == plain.content
+        assert gzip.decompress(gz.content) == plain.content
+        assert len(br.content) < len(plain.content) / 2
+        assert int(br["Content-Length"]) == len(br.content)
+        assert len({plain["ETag"], br["ETag"], gz["ETag"]}) == 3
+
+    def test_a_refused_encoding_is_not_sent(self, client, year):
+        response = client.get("/years/2022/", HTTP_ACCEPT_ENCODING="br;q=0, gzip;q=0")
+        assert not response.has_header("Content-Encoding")
+
+    def test_each_encodings_etag_revalidates(self, client, year):
+        br = client.get("/years/2022/", HTTP_ACCEPT_ENCODING="br")
+        again = client.get("/years/2022/", HTTP_ACCEPT_ENCODING="br", HTTP_IF_NONE_MATCH=br["ETag"])
+        assert again.status_code == HTTPStatus.NOT_MODIFIED
+        other = client.get(
+            "/years/2022/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=br["ETag"]
+        )
+        assert other.status_code == HTTPStatus.OK  # the gzip bytes differ: sent in full
+
+    def test_images_are_not_compressed_again(self, client, year):
+        card = client.get("/years/2022/card.png", HTTP_ACCEPT_ENCODING="br, gzip")
+        assert not card.has_header("Content-Encoding")
+
+
+def state():
+    return page_cache().store.read_state()
+
+
+class TestInvalidation:
+    def test_queryset_update_shows_on_the_next_request(self, client, year):
+        assert "nearly £4m" in client.get("/years/2022/").text
+        Figure.objects.filter(year=year).update(value=4200000)
+        assert "nearly £4.2m" in client.get("/years/2022/").text
+
+    def test_bulk_create_shows_on_the_next_request(self, client, year):
+        assert "Nobody said this" not in client.get("/years/2022/").text
+        Quote.objects.bulk_create(
+            [Quote(year=year, speaker_name="A", speaker_role="B", text="Nobody said this.")]
+        )
+        assert "Nobody said this" in client.get("/years/2022/").text
+
+    def test_a_bulk_update_voids_the_last_good_copies(self, year):
+        before = state()
+        Year.objects.filter(pk=year.pk).update(title="Results 2022, corrected")
+        assert state()["generation"] != before["generation"]
+
+    def test_a_migration_renews_the_version(self, year):
+        before = state()
+        signals.migrated(sender=None)
+        assert state()["generation"] != before["generation"]
+
+    @pytest.mark.django_db(transaction=True)
+    def test_one_new_version_per_transaction_on_commit(self, year):
+        before = state()
+        with transaction.atomic():
+            year.title = "Results 2022 (corrected)"
+            year.save()
+            for figure in year.figures.all():
+                figure.note = "Checked."
+                figure.save()
+            make_quote(year, text="Another quote.")
+            ChangeNote.objects.create(year=year, text="Corrected the title.")
+            assert state() == before  # nothing until the commit
+            ours = [f for _, f, _ in connection.run_on_commit if type(f).__name__ == "_Pending"]
+            assert len(ours) == 1
+        assert state()["version"] != before["version"]
+        assert state()["generation"] != before["generation"]
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_rolled_back_change_makes_no_version(self, year):
+        before = state()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            year.title = "Never saved"
+            year.save()
+            raise RuntimeError
+        assert state() == before
+
+    def test_every_model_read_by_a_public_page_is_tracked(self, client, year):
+        """A model a public page reads but the cache is not told about would let its page
+        outlive a change to it."""
+        make_year("2021", title="Results 2021")
+        paths = [
+            "/", "/years/", "/years/2022/", "/years/2022/data.csv", "/years/2022/data.json",
+            "/years/2022/card.png", "/years/2022/embed/drugs-seized/", "/measures/drugs-seized/",
+            "/accessibility/", "/data/", "/data/all.csv", "/data/all.json", "/feed.xml",
+            "/sitemap.xml", "/robots.txt", "/next-release.ics",
+        ]  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            for path in paths:
+                assert client.get(path).status_code == HTTPStatus.OK, path
+        tables = set()
+        for query in queries.captured_queries:
+            tables.update(re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', query["sql"]))
+        from django.apps import apps
+
+        by_table = {model._meta.db_table: model for model in apps.get_models()}
+        read = {by_table[table] for table in tables if table in by_table}
+        assert Figure in read and Year in read  # the capture works
+        for model in read:
+            assert model in signals.PUBLIC_MODELS, f"{model.__name__} is not tracked"
+            assert isinstance(model._default_manager.all(), PublicQuerySet), model.__name__
