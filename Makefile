@@ -60,9 +60,10 @@ demo-accounts: db ## Demo press officer, publisher and superuser; prints passwor
 browser: ## Make sure Debian's Chromium is installed for the browser tests
 	@scripts/apt-need.sh $${CHROMIUM_PATH:-/usr/bin/chromium} chromium
 
-tools: ## Make sure wrk and redis-server are installed for the load and two-server tests
+tools: ## Make sure wrk, redis-server and nginx are installed for the load, two-server and proxy tests
 	@scripts/apt-need.sh wrk wrk
 	@scripts/apt-need.sh redis-server redis-server
+	@scripts/apt-need.sh /usr/sbin/nginx nginx
 
 check: install ## Lint, format check and migrations check
 	$(VENV)/bin/ruff check .
@@ -74,6 +75,7 @@ test: install browser tools $(DB_TARGET) check ## Every test: unit, database and
 
 bench: demo ## Measure the public pages against the floor; writes bench/results.md
 	@scripts/apt-need.sh wrk wrk
+	@scripts/apt-need.sh /usr/sbin/nginx nginx
 	$(PYTHON) bench/run.py
 
 backup: install $(DB_TARGET) ## Write a timestamped pg_dump of the database to backups/
