@@ -1,5 +1,7 @@
-# Production image: gunicorn serving the site, static files collected at build time.
-FROM python:3.11-slim
+# Production images: `web` (gunicorn serving the site, static files collected at build time)
+# and `proxy` (Debian's nginx with deploy/nginx.conf, serving those static files itself).
+# gunicorn is never exposed on its own: it is served through the proxy only.
+FROM python:3.11-slim AS web
 
 ENV ENVIRONMENT=production \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -30,3 +32,16 @@ HEALTHCHECK --interval=30s --timeout=3s --retries=3 \
 
 ENV GUNICORN_BIND=0.0.0.0:8000
 CMD ["gunicorn", "alliance.wsgi:application"]
+
+# The front door (deploy/nginx.conf): TLS, slow clients, body limits, /static/, micro-cache.
+FROM debian:bookworm-slim AS proxy
+RUN apt-get update && apt-get install -y --no-install-recommends nginx gettext-base \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=web /app/staticfiles /srv/static
+COPY deploy/nginx.conf /etc/alliance/nginx.conf.template
+COPY deploy/proxy-entrypoint.sh /usr/local/bin/proxy-entrypoint
+EXPOSE 80 443
+CMD ["proxy-entrypoint"]
+
+# Built by default (`docker build .`): the site's own image.
+FROM web
