@@ -19,7 +19,7 @@ PROXY = "127.0.0.1"  # TRUSTED_PROXIES' default
 WRONG_PASSWORD_SAYS = "Please enter the correct username and password"
 
 
-def attempt(client, username, password="wrong", via=PROXY, visitor=None, **extra):
+def attempt(client, username, password="wrong", via=PROXY, visitor=None, **extra):  # noqa: S107
     headers = {"REMOTE_ADDR": via}
     if visitor:
         headers["HTTP_X_FORWARDED_FOR"] = visitor
