@@ -1,0 +1,340 @@
+"""The page cache under faults, with real servers: Redis stopped under load and restarted,
+the database hung (a port that accepts and never answers), a Host-header flood, and many
+requests at once for a page that has just changed. Every load loop is bounded in time."""
+
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+import redis as redis_client
+
+from stats.enums import Unit
+
+from .factories import make_figure, make_measure, make_quote, make_year
+from .servers import database_url, free_port, gunicorn, production_env, remove_committed_data
+
+pytestmark = pytest.mark.django_db
+PAGES = ["/", "/years/2022/"]
+
+
+@pytest.fixture(scope="module")
+def published_year(django_db_setup, django_db_blocker):
+    """Committed, so that servers in other processes see it."""
+    with django_db_blocker.unblock():
+        year = make_year("2022", title="Results 2022")
+        make_figure(
+            year, make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True), "4000000"
+        )
+        make_quote(year)
+        try:
+            yield year
+        finally:
+            remove_committed_data()
+
+
+@pytest.fixture
+def cache_dir(tmp_path):
+    return str(tmp_path / "page-cache")
+
+
+def start_redis(port):
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed (make test installs it)")
+    process = subprocess.Popen(  # noqa: S603 - Debian's redis-server on loopback only
+        [shutil.which("redis-server"), "--bind", "127.0.0.1", "--port", str(port)]
+        + ["--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis_client.Redis(port=port)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            client.ping()
+            return process
+        except redis_client.ConnectionError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def stop(process):
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def get(url, path, headers=None, timeout=15):
+    # As our HTTPS proxy would send it (production redirects plain HTTP).
+    headers = {"X-Forwarded-Proto": "https", **(headers or {})}
+    request = urllib.request.Request(url + path, headers=headers)  # noqa: S310
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            status, body, heads = response.status, response.read(), response.headers
+    except urllib.error.HTTPError as error:
+        status, body, heads = error.code, error.read(), error.headers
+    return status, body, heads, time.monotonic() - started
+
+
+class Load:
+    """A few threads fetching pages in turn until stopped (at most `limit` seconds)."""
+
+    def __init__(self, url, paths, threads=4, limit=60):
+        self.url, self.paths, self.limit = url, paths, limit
+        self.results, self.stopping = [], threading.Event()
+        self.threads = [threading.Thread(target=self.run) for _ in range(threads)]
+
+    def run(self):
+        deadline = time.monotonic() + self.limit
+        n = 0
+        while not self.stopping.is_set() and time.monotonic() < deadline:
+            path = self.paths[n % len(self.paths)]
+            n += 1
+            try:
+                status, _, _, elapsed = get(self.url, path)
+            except OSError as error:
+                status, elapsed = repr(error), 0
+            self.results.append((path, status, elapsed, time.monotonic() - elapsed))
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
+
+    def failures(self):
+        return [r for r in self.results if not (isinstance(r[1], int) and r[1] < 500)]
+
+
+def test_redis_stopped_under_load_costs_no_errors_and_comes_back_by_itself(
+    published_year, tmp_path
+):
+    port = free_port()
+    process = start_redis(port)
+    env = production_env(CACHE_URL=f"redis://127.0.0.1:{port}/0", WEB_CONCURRENCY="2")
+    try:
+        with open(tmp_path / "log", "w") as log, gunicorn(env, log=log) as url:
+            for path in PAGES:
+                assert get(url, path)[0] == HTTPStatus.OK
+            with Load(url, [*PAGES, "/healthz"]) as load:
+                time.sleep(1)
+                stop(process)
+                time.sleep(2)
+                assert get(url, "/healthz")[0] == HTTPStatus.OK
+                status, body, _, _ = get(url, "/readyz")
+                assert status == HTTPStatus.SERVICE_UNAVAILABLE
+                assert json.loads(body) == {"database": "ok", "cache": "failing"}
+                process = start_redis(port)  # empty: everything it held is gone
+                time.sleep(6)  # the breaker closes by itself
+            assert load.failures() == [], load.failures()[:5]
+            assert len(load.results) > 100
+            status, body, _, _ = get(url, "/readyz")
+            assert status == HTTPStatus.OK, body
+            for path in PAGES:
+                assert get(url, path)[0] == HTTPStatus.OK
+            client = redis_client.Redis(port=port)
+            assert client.keys("pagecache:page:*")  # cached again, with no restart
+
+            # A cached page costs one round trip to Redis, one small read.
+            client.config_resetstat()
+            for _ in range(20):
+                assert get(url, "/years/2022/")[0] == HTTPStatus.OK
+            stats = client.info("commandstats")
+            calls = sum(v["calls"] for k, v in stats.items() if "config" not in k)
+            assert calls == 20, stats
+    finally:
+        stop(process)
+
+
+class BlackHole:
+    """Between the site and PostgreSQL: passes everything on until `hang()`, then cuts the
+    open connections and accepts new ones without ever answering, as a hung server would."""
+
+    def __init__(self, upstream_port):
+        self.upstream_port = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.hanging = False
+        self.sockets = []
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            self.sockets.append(client)
+            if self.hanging:
+                continue  # held open, never answered
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            self.sockets.append(upstream)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self.pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def hang(self):
+        self.hanging = True
+        for s in self.sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.sockets = []
+
+    def release(self):
+        self.hanging = False
+        self.hang_sockets, self.sockets = self.sockets, []
+        for s in self.hang_sockets:
+            s.close()
+
+    def close(self):
+        self.listener.close()
+        for s in self.sockets:
+            s.close()
+
+
+def test_a_hung_database_serves_last_good_copies_at_cache_speed(
+    published_year, tmp_path, cache_dir
+):
+    real = database_url()
+    upstream_port = int(real.rsplit(":", 1)[1].split("/")[0])
+    hole = BlackHole(upstream_port)
+    env = production_env(
+        DATABASE_URL=real.replace(f":{upstream_port}/", f":{hole.port}/"),
+        SHARED_CACHE_DIR=cache_dir,
+        CONN_MAX_AGE="0",
+        # Every stored page is out of date a second after it is made, so each later request
+        # is a miss that would ask the database: what a release or a correction does.
+        PAGE_CACHE_SECONDS="1",
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="2",
+    )
+    try:
+        with open(tmp_path / "log", "w") as log, gunicorn(env, log=log) as url:
+            before = {path: get(url, path)[1] for path in PAGES}
+            time.sleep(1.1)
+            hole.hang()
+            hung_at = time.monotonic()
+            with Load(url, PAGES, limit=8) as load:
+                time.sleep(6)
+            assert load.failures() == [], load.failures()[:5]
+            for path, status, *_ in load.results:
+                assert status == HTTPStatus.OK, path
+            # Only the requests under way when it hung (and those queued behind them) waited
+            # for the database's connect timeout (3 s); from then on, none did.
+            later = [r for r in load.results if r[3] > hung_at + 3.5]
+            assert later and all(r[2] < 1 for r in later), [r for r in later if r[2] >= 1]
+            assert len(load.results) > 200
+            assert get(url, "/years/2022/")[1] == before["/years/2022/"]
+            assert get(url, "/readyz")[0] == HTTPStatus.SERVICE_UNAVAILABLE
+
+            hole.release()
+            time.sleep(6)  # the breakers close
+            status, body, _, _ = get(url, "/readyz")
+            assert status == HTTPStatus.OK, body
+            status, _, headers, _ = get(url, "/years/2022/")
+            assert status == HTTPStatus.OK and "X-Served-Stale" not in headers
+    finally:
+        hole.close()
+
+
+@pytest.mark.parametrize("store", ["local", "redis"])
+def test_a_host_header_flood_stores_nothing_new(published_year, tmp_path, cache_dir, store):
+    process = None
+    env = production_env(SHARED_CACHE_DIR=cache_dir, ALLOWED_HOSTS="127.0.0.1,localhost")
+    if store == "redis":
+        port = free_port()
+        process = start_redis(port)
+        env["CACHE_URL"] = f"redis://127.0.0.1:{port}/0"
+
+    def entries():
+        if process:
+            return sorted(redis_client.Redis(port=port).keys("*"))
+        return sorted((p.name, p.stat().st_mtime_ns) for p in Path(cache_dir).iterdir())
+
+    try:
+        with open(tmp_path / "log", "w") as log, gunicorn(env, log=log) as url:
+            for path in PAGES:
+                assert get(url, path, {"Host": "localhost"})[0] == HTTPStatus.OK
+            before = entries()
+            port_ = int(url.rsplit(":", 1)[1])
+            connection = http.client.HTTPConnection("127.0.0.1", port_, timeout=10)
+            for n in range(2000):
+                path = f"{PAGES[n % 2]}?utm={n}"
+                connection.request(
+                    "GET",
+                    path,
+                    headers={"Host": f"localhost:{1024 + n}", "X-Forwarded-Proto": "https"},
+                )
+                response = connection.getresponse()
+                response.read()
+                assert response.status == HTTPStatus.OK
+            connection.close()
+            assert get(url, "/", {"Host": "attacker.example"})[0] == HTTPStatus.BAD_REQUEST
+            # Nothing stored, nothing rendered again (the files' times are unchanged).
+            assert entries() == before
+            log.flush()
+            assert (tmp_path / "log").read_text().count("Rendered ") == len(PAGES)
+    finally:
+        if process:
+            stop(process)
+
+
+def test_a_changed_page_is_rendered_once_however_many_ask_at_once(
+    published_year, tmp_path, cache_dir
+):
+    from stats.pagecache.version_file import VersionFile
+
+    env = production_env(SHARED_CACHE_DIR=cache_dir, WEB_CONCURRENCY="4", GUNICORN_THREADS="4")
+    with open(tmp_path / "log", "w") as log, gunicorn(env, log=log) as url:
+        # Every worker has the page in memory.
+        for _ in range(40):
+            assert get(url, "/years/2022/")[0] == HTTPStatus.OK
+        log.flush()
+        rendered_before = (tmp_path / "log").read_text().count("Rendered /years/2022/")
+        # A release moment: a new version, the same generation (nothing voided).
+        version_file = VersionFile(os.path.join(cache_dir, "content-version"))
+        state = version_file.read()
+        version_file.write({**state, "version": "f" * 32})
+        barrier, statuses = threading.Barrier(32), []
+
+        def ask():
+            barrier.wait()
+            statuses.append(get(url, "/years/2022/")[0])
+
+        threads = [threading.Thread(target=ask) for _ in range(32)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses == [HTTPStatus.OK] * 32
+        log.flush()
+        rendered = (tmp_path / "log").read_text().count("Rendered /years/2022/")
+        assert rendered - rendered_before == 1
