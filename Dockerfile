@@ -24,6 +24,8 @@ COPY static ./static
 RUN ENVIRONMENT=build SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input
 
 RUN useradd --system --uid 10001 --no-create-home alliance
+# The page cache's own folder (SHARED_CACHE_DIR's default), the site user's alone.
+RUN mkdir -p /app/.local && chown alliance /app/.local && chmod 700 /app/.local
 USER alliance
 
 EXPOSE 8000
