@@ -129,9 +129,15 @@ class Browser:
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
     def sign_in(self):
-        page = self.get("/admin/login/").text
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        form = {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
+        page = self.get("/admin/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        if token is None:  # no form to fill in: the login page itself is an error page
+            return page
+        form = {
+            "csrfmiddlewaretoken": token.group(1),
+            "username": "admin",
+            "password": ADMIN_PASSWORD,
+        }
         return self.get("/admin/login/?next=/admin/", form)
 
 
