@@ -17,42 +17,41 @@ from stats.parsing import AmountError, parse_amount
 
 from .factories import make_figure, make_measure, make_year
 
+# Each odd address with the one answer it must get: a regression that served any of them
+# (a file outside the photos folder, say) fails here.
 ODD_PATHS = [
-    "/years/2099/",
-    "/years/" + "a" * 300 + "/",
-    "/years/%E2%80%AE%00/",
-    "/years/../admin/",
-    "/years/2022/data.exe",
-    "/years/2022/embed/%ff/",
-    "/years/2022/embed/no-such-measure/",
-    "/years/2022/card.png?v=<script>",
-    "/measures/%00/",
-    "/measures/" + "é" * 50 + "/",
-    "/data/all.xml",
-    "/preview/garbage/",
-    "/preview/" + "x" * 5000 + "/",
-    "/media/photos/../../etc/passwd",
-    "/media/photos/none.png",
-    "/feed.xml?page=-1",
-    "/next-release.ics?x=%00",
-    "/%ff%fe/",
-    "/years/2022/?q=' OR 1=1 --",
+    ("/years/2099/", HTTPStatus.NOT_FOUND),
+    ("/years/" + "a" * 300 + "/", HTTPStatus.NOT_FOUND),
+    ("/years/%E2%80%AE%00/", HTTPStatus.NOT_FOUND),
+    ("/years/../admin/", HTTPStatus.NOT_FOUND),
+    ("/years/2022/data.exe", HTTPStatus.NOT_FOUND),
+    ("/years/2022/embed/%ff/", HTTPStatus.NOT_FOUND),
+    ("/years/2022/embed/no-such-measure/", HTTPStatus.NOT_FOUND),
+    ("/years/2022/card.png?v=<script>", HTTPStatus.OK),  # a query string changes nothing
+    ("/measures/%00/", HTTPStatus.NOT_FOUND),
+    ("/measures/" + "é" * 50 + "/", HTTPStatus.NOT_FOUND),
+    ("/data/all.xml", HTTPStatus.NOT_FOUND),
+    ("/preview/garbage/", HTTPStatus.NOT_FOUND),
+    ("/preview/" + "x" * 5000 + "/", HTTPStatus.NOT_FOUND),
+    ("/media/photos/../../etc/passwd", HTTPStatus.NOT_FOUND),
+    ("/media/photos/%2e%2e%2f%2e%2e%2fetc%2fpasswd", HTTPStatus.NOT_FOUND),
+    ("/media/photos/none.png", HTTPStatus.NOT_FOUND),
+    ("/media/photos/a%00.jpg", HTTPStatus.NOT_FOUND),
+    ("/feed.xml?page=-1", HTTPStatus.OK),
+    ("/next-release.ics?x=%00", HTTPStatus.OK),
+    ("/%ff%fe/", HTTPStatus.NOT_FOUND),
+    ("/years/2022/?q=' OR 1=1 --", HTTPStatus.OK),
 ]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ODD_PATHS, ids=lambda p: p[:40])
-def test_odd_addresses_get_a_plain_not_found_or_bad_request(client, path):
+@pytest.mark.parametrize(("path", "status"), ODD_PATHS, ids=lambda p: str(p)[:40])
+def test_odd_addresses_get_their_one_plain_answer(client, path, status):
     make_figure(make_year("2022"), make_measure(slug="drugs-seized", unit=Unit.MONEY), "4000000")
     client.raise_request_exception = False
     response = client.get(path)
-    assert response.status_code in (
-        HTTPStatus.OK,
-        HTTPStatus.BAD_REQUEST,
-        HTTPStatus.NOT_FOUND,
-        HTTPStatus.GONE,
-    )
-    assert b"Traceback" not in response.content
+    assert response.status_code == status
+    assert b"Traceback" not in response.content and b"root:" not in response.content
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import re
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -220,9 +221,12 @@ def test_the_accessibility_statement(client):
     assert "<h1>Accessibility statement</h1>" in html and "WCAG" in html
 
 
-def test_a_scheduled_year_is_not_a_previous_year_yet(client, two_years):
-    make_year("2024", published_at=timezone.now() + datetime.timedelta(days=1))
-    assert "Next year" not in page(client, "/years/2023/")
+def test_a_scheduled_year_is_not_a_next_year_yet(client, two_years):
+    moment = timezone.now() + datetime.timedelta(days=1)
+    make_year("2024", published_at=moment)
+    assert "Next year: 2024" not in page(client, "/years/2023/")
+    with time_machine.travel(moment + datetime.timedelta(minutes=1)):
+        assert "Next year: 2024" in page(client, "/years/2023/")  # it is, once public
 
 
 class TestTheJournalistsKit:
