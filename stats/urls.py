@@ -49,5 +49,6 @@ urlpatterns = [
     path("robots.txt", cached_page(views.robots_txt), name="robots"),
     path("media/photos/<str:name>", views.photo, name="photo"),
     path("preview/<str:token>/", views.preview, name="preview"),
+    path("staff-preview/<int:pk>/", views.staff_preview, name="staff_preview"),
     path("next-release.ics", cached_page(views.next_release_ics), name="next_release_ics"),
 ]

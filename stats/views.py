@@ -1,7 +1,8 @@
 """The public pages. Each view finds what to show and hands it to a template."""
 
 from csp.decorators import csp_replace
-from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,25 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from . import calendar, charts, open_data, pages, share_card
-from .models import Measure, NextRelease, OldSlug, PreviewLink, PreviewLinkUse, Year
-
-
-def absolute_url(request, path):
-    """The public address of a path: on SITE_URL when set, else on the request's own host."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
-
-
-def published_year(slug):
-    """The published year at this address, or (None, year) if it has moved from here."""
-    year = Year.objects.published().for_page().filter(slug=slug).first()
-    if year is not None:
-        return year, None
-    old = OldSlug.objects.select_related("year").filter(slug=slug).first()
-    if old is not None and old.year.is_public:
-        return None, old.year
-    raise Http404("No published year at this address.")
+from .models import Measure, NextRelease, PreviewLink, PreviewLinkUse, Year
+from .permalinks import absolute_url, published_year_view
 
 
 def render_year(request, year, *, is_home=False, preview=None):
@@ -43,7 +27,10 @@ def render_year(request, year, *, is_home=False, preview=None):
             url=permalink,
             years=[year],
             downloads={
-                extension: absolute_url(request, f"/years/{year.slug}/data.{extension}")
+                extension: absolute_url(
+                    request,
+                    reverse("stats:year_data", kwargs={"slug": year.slug, "extension": extension}),
+                )
                 for extension in ("csv", "json")
             },
         ),
@@ -51,7 +38,13 @@ def render_year(request, year, *, is_home=False, preview=None):
         preview=preview,
         canonical_url=permalink,
         card_url=absolute_url(request, card),
-        embed_base=absolute_url(request, f"/years/{year.slug}/embed/"),
+        embed_urls={
+            card.measure.slug: absolute_url(
+                request,
+                reverse("stats:embed", kwargs={"slug": year.slug, "measure": card.measure.slug}),
+            )
+            for card in context["headline_figures"]
+        },
     )
     response = render(request, "stats/year_detail.html", context)
     if preview:
@@ -71,33 +64,23 @@ def year_list(request):
     return render(request, "stats/year_list.html", {"years": Year.objects.published()})
 
 
-def year_detail(request, slug):
-    withdrawn = Year.objects.filter(slug=slug, withdrawn_at__isnull=False).first()
-    if withdrawn is not None and not withdrawn.is_public:
-        # Journalists linked here: say what happened to the page, not just "not found".
-        return render(request, "stats/withdrawn.html", {"year": withdrawn}, status=410)
-    year, moved = published_year(slug)
-    if moved:
-        return redirect(moved, permanent=True)
+@published_year_view(say_if_withdrawn=True)
+def year_detail(request, year):
     return render_year(request, year)
 
 
-def card(request, slug):
+@published_year_view
+def card(request, year):
     """The share image; its address carries a version, so a change of figures is a new image."""
-    year, moved = published_year(slug)
-    if moved:
-        return redirect("stats:card", slug=moved.slug, permanent=True)
     headline, _, _ = year.figures_for_page()
     response = HttpResponse(share_card.draw_card(year, headline), content_type="image/png")
     response["ETag"] = f'"{share_card.card_version(year, headline)}"'
     return response
 
 
-def figure_card(request, slug, measure):
+@published_year_view
+def figure_card(request, year, measure):
     """One figure's share image: its number big, what it counts and what changed."""
-    year, moved = published_year(slug)
-    if moved:
-        return redirect("stats:figure_card", slug=moved.slug, measure=measure, permanent=True)
     context = pages.year_page(year)  # says what changed since the year before
     figure = next(
         (
@@ -117,11 +100,9 @@ def figure_card(request, slug, measure):
 
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
-def embed(request, slug, measure):
+@published_year_view
+def embed(request, year, measure):
     """A small card for one figure, the one page other sites may frame."""
-    year, moved = published_year(slug)
-    if moved:
-        return redirect("stats:embed", slug=moved.slug, measure=measure, permanent=True)
     figure = get_object_or_404(
         year.figures.select_related("measure"), measure__slug=measure, value__isnull=False
     )
@@ -183,6 +164,17 @@ def photo(request, name):
 
 
 @never_cache
+def staff_preview(request, pk):
+    """A year exactly as the public will see it, for staff who may view it in the admin: marked
+    as a preview and never indexed. (The admin links here rather than rendering public pages.)"""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not (request.user.is_staff and request.user.has_perm("stats.view_year")):
+        raise PermissionDenied
+    return render_year(request, get_object_or_404(Year, pk=pk), preview="staff")
+
+
+@never_cache
 def preview(request, token):
     """An embargoed year shown through a signed link a publisher shared; every use is logged."""
     link = PreviewLink.from_token(token)
@@ -203,7 +195,7 @@ def preview(request, token):
 def next_release_ics(request):
     """The next announced publication, for journalists' calendars."""
     release = NextRelease.objects.upcoming().first()
-    body = calendar.next_release_calendar(release, absolute_url(request, "/"))
+    body = calendar.next_release_calendar(release, absolute_url(request, reverse("stats:home")))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="next-release.ics"'
     return response
@@ -214,6 +206,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /preview/",
+        "Disallow: /staff-preview/",
         "",
         f"Sitemap: {absolute_url(request, reverse('stats:sitemap'))}",
     ]

@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import http_date
 
 from . import open_data
 from .models import Measure, Year
-from .views import absolute_url, published_year
+from .permalinks import absolute_url, published_year_view
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8; header=present", "json": "application/json"}
 EXTENSIONS = ("csv", "json")
@@ -39,10 +39,8 @@ def _download(request, years, name, extension, title, page_url):
     return response
 
 
-def year_data(request, slug, extension):
-    year, moved = published_year(slug)
-    if moved:
-        return redirect("stats:year_data", slug=moved.slug, extension=extension, permanent=True)
+@published_year_view
+def year_data(request, year, extension):
     return _download(
         request, [year], year.slug, extension, year_title(year), year.get_absolute_url()
     )

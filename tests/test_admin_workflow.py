@@ -139,7 +139,7 @@ class TestPreview:
     def test_staff_preview_a_draft_as_the_public_will_see_it(self, client, officer, headline):
         year = make_publishable_year()
         client.force_login(officer)
-        response = client.get(admin_url(year, "preview"))
+        response = client.get(f"/staff-preview/{year.pk}/")
         assert response.status_code == HTTPStatus.OK
         page = response.content.decode()
         assert (
@@ -152,8 +152,13 @@ class TestPreview:
 
     def test_the_public_cannot_use_the_staff_preview(self, client, headline):
         year = make_publishable_year()
-        response = client.get(admin_url(year, "preview"))
+        response = client.get(f"/staff-preview/{year.pk}/")
         assert response.status_code == HTTPStatus.FOUND and "/admin/login/" in response["Location"]
+        visitor = make_user("visitor")
+        visitor.is_staff = False
+        visitor.save()
+        client.force_login(visitor)
+        assert client.get(f"/staff-preview/{year.pk}/").status_code == HTTPStatus.FORBIDDEN
 
 
 class TestSharedPreviewLinks:

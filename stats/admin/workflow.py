@@ -12,13 +12,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import corrections, publishing
 from ..models import PendingCorrection, PreviewLink, Year
 from ..revisions import changes_to_year
-from ..views import render_year
 from . import restore
 
 PUBLISH_PERMISSION = "stats.publish_year"
@@ -80,7 +78,6 @@ class YearWorkflowMixin:
                 self.admin_site.admin_view(self.restore_view),
                 name="stats_year_restore",
             ),
-            view(self.preview_view, "preview"),
             view(self.publish_view, "publish"),
             view(self.unpublish_view, "unpublish"),
             view(self.approve_view, "approve"),
@@ -130,13 +127,6 @@ class YearWorkflowMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
     # --- views ---------------------------------------------------------------------------
-
-    @method_decorator(never_cache)
-    def preview_view(self, request, object_id):
-        """The year exactly as the public will see it, marked as a preview and never indexed."""
-        return render_year(
-            request, self._year(request, object_id, permission="view"), preview="staff"
-        )
 
     def publish_view(self, request, object_id):
         year = self._year(request, object_id, permission="publish")

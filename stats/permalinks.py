@@ -1,0 +1,43 @@
+"""Permalinks that never break: a path's public address, and the published year at a year's
+address, or a permanent redirect to the same page at the address it moved to."""
+
+import functools
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from .models import OldSlug, Year
+
+
+def absolute_url(request, path):
+    """The public address of a path: on SITE_URL when set, else on the request's own host."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)
+
+
+def published_year_view(view=None, *, say_if_withdrawn=False):
+    """For a view of one year at /years/<slug>/...: calls `view(request, year, ...)` with the
+    published year at that address; a year that moved address redirects, permanently, to the
+    same page at its new one; anything else is not found (or, with `say_if_withdrawn`, a
+    withdrawn year's notice, so journalists' links say what happened)."""
+    if view is None:
+        return functools.partial(published_year_view, say_if_withdrawn=say_if_withdrawn)
+
+    @functools.wraps(view)
+    def wrapper(request, slug, **kwargs):
+        year = Year.objects.published().for_page().filter(slug=slug).first()
+        if year is not None:
+            return view(request, year, **kwargs)
+        old = OldSlug.objects.select_related("year").filter(slug=slug).first()
+        if old is not None and old.year.is_public:
+            name = request.resolver_match.view_name
+            return redirect(name, slug=old.year.slug, **kwargs, permanent=True)
+        if say_if_withdrawn:
+            withdrawn = Year.objects.filter(slug=slug, withdrawn_at__isnull=False).first()
+            if withdrawn is not None and not withdrawn.is_public:
+                return render(request, "stats/withdrawn.html", {"year": withdrawn}, status=410)
+        raise Http404("No published year at this address.")
+
+    return wrapper
