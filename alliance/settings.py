@@ -181,7 +181,7 @@ PAGE_CACHE_LAST_GOOD_SECONDS = env.int("PAGE_CACHE_LAST_GOOD_SECONDS", default=3
 PAGE_CACHE_MEMORY_PAGES = env.int("PAGE_CACHE_MEMORY_PAGES", default=256)
 # Redis calls give up after this many seconds; a failure then skips Redis for the breaker's
 # time, pages rendered from the database meanwhile.
-PAGE_CACHE_REDIS_TIMEOUT = env.float("PAGE_CACHE_REDIS_TIMEOUT", default=0.25)
+PAGE_CACHE_REDIS_TIMEOUT = env.float("PAGE_CACHE_REDIS_TIMEOUT", default=0.5)
 PAGE_CACHE_REDIS_BREAKER_SECONDS = env.float("PAGE_CACHE_REDIS_BREAKER_SECONDS", default=5)
 # After a database failure, last good copies are served without trying it for this long.
 PAGE_CACHE_DATABASE_BREAKER_SECONDS = env.float("PAGE_CACHE_DATABASE_BREAKER_SECONDS", default=5)
