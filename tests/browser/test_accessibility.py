@@ -13,9 +13,11 @@ from playwright.sync_api import expect
 
 from stats.enums import Unit
 from stats.models import Measure, NextRelease, Year
+from tests.browser.conftest import shared_site
 from tests.factories import make_figure, make_measure, make_quote, make_year
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# django_db: the test database exists for this module's data, committed once (shared_site).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES = [
@@ -27,16 +29,15 @@ PAGES = [
     "/measures/cannabis/",
     "/years/2023/embed/drugs-seized/",
     "/accessibility/",
+    "/about/",
     "/data/",
     "/years/no-such-year/",
 ]
 
 
-@pytest.fixture
-def site(live_server, settings, tmp_path):
+def build_site():
     """The demo year plus a second year with a breakdown, a photo, a change note and an
     announcement, so every part of the pages is on show."""
-    settings.MEDIA_ROOT = tmp_path
     call_command("load_demo")
     drugs = Measure.objects.get(slug="drugs-seized")
     cannabis = make_measure(name="Cannabis", slug="cannabis", unit=Unit.MONEY, parent=drugs)
@@ -56,7 +57,13 @@ def site(live_server, settings, tmp_path):
         label="2024 results", expected_at=datetime.datetime(2099, 1, 9, 10, tzinfo=datetime.UTC)
     )
     Year.objects.filter(slug="2022").update(title="Operation Alliance results 2022")
-    return live_server.url
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with shared_site(django_db_blocker, media, build_site) as (url, _):
+        yield url
 
 
 def assert_no_violations(page, path):

@@ -9,22 +9,18 @@ and the database is emptied at the end, as a transactional test leaves it.
 
 import datetime
 from dataclasses import dataclass
-from importlib import import_module
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connections
-from django.test.utils import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
-from pytest_django.live_server_helper import LiveServer
 
 from stats.enums import YearState
 from stats.models import Measure, PreviewLink, Year
+from tests.browser.conftest import shared_site
 from tests.browser.test_accessibility import WCAG_22_AA
 from tests.factories import PASSWORD, make_quote, make_user, make_year
 
@@ -45,62 +41,34 @@ class Site:
     link: PreviewLink
 
 
-def make_press_office_groups():
-    """As tests/conftest.py does after a transactional test has emptied the database."""
-    try:
-        from stats.roles import make_groups
-    except ImportError:  # the roles still defined in their data migration
-        migration = import_module("stats.migrations.0003_press_office_groups")
-        migration.make_groups(apps, None)
-    else:
-        make_groups(apps)
+def build_site():
+    """The demo year with a change note, a draft with a preview link, and two accounts."""
+    call_command("load_demo")
+    User.objects.create_superuser(SUPERUSER, "admin@example.org", PASSWORD)
+    make_user(OFFICER, "Press officers", first_name="Olivia", last_name="Jones")
+    published = Year.objects.get(slug="2022")
+    published.change_notes.create(text="Corrected the criminal cash figure.")
+    draft = make_year("2023", state=YearState.DRAFT, published_at=None)
+    make_quote(draft, text="Another year of hard work.")
+    link = PreviewLink.objects.create(
+        year=draft,
+        shared_with="The Westmorland Gazette",
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    return {
+        "published": published,
+        "draft": draft,
+        "measure": Measure.objects.get(slug="drugs-seized"),
+        "link": link,
+    }
 
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker, tmp_path_factory):
     """One live server and one set of data for every page in this module."""
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with (
-        django_db_blocker.unblock(),
-        override_settings(STORAGES=storages, MEDIA_ROOT=tmp_path_factory.mktemp("media")),
-    ):
-        make_press_office_groups()  # an earlier transactional test may have emptied the database
-        call_command("load_demo")
-        User.objects.create_superuser(SUPERUSER, "admin@example.org", PASSWORD)
-        make_user(OFFICER, "Press officers", first_name="Olivia", last_name="Jones")
-        published = Year.objects.get(slug="2022")
-        published.change_notes.create(text="Corrected the criminal cash figure.")
-        draft = make_year("2023", state=YearState.DRAFT, published_at=None)
-        make_quote(draft, text="Another year of hard work.")
-        link = PreviewLink.objects.create(
-            year=draft,
-            shared_with="The Westmorland Gazette",
-            expires_at=timezone.now() + datetime.timedelta(days=7),
-        )
-        # Playwright's event loop, once running in this thread, makes Django keep this thread's
-        # connection elsewhere (asgiref's Local): close the one used so far, or it stays open
-        # and the test database cannot be dropped at the end.
-        connections.close_all()
-        server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
-        try:
-            yield Site(
-                url=server.url,
-                published=published,
-                draft=draft,
-                measure=Measure.objects.get(slug="drugs-seized"),
-                link=link,
-            )
-        finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
-            # TRUNCATE: public change notes refuse DELETE.
-            call_command("flush", interactive=False, verbosity=0)
-            make_press_office_groups()
-            connections.close_all()
+    media = tmp_path_factory.mktemp("media")
+    with shared_site(django_db_blocker, media, build_site) as (url, built):
+        yield Site(url=url, **built)
 
 
 def sign_in(page, site, username, password=PASSWORD):

@@ -139,7 +139,7 @@ def test_a_correction_waits_for_a_publisher_then_adds_a_public_change_note(page,
     updates = page.get_by_role("region", name="Updates to this page")
     expect(updates).to_contain_text("Criminal cash seized corrected from £1.5m to £1.6m.")
     expect(page.get_by_text("£1.6m", exact=True)).to_be_visible()
-    expect(page.locator(".meta")).to_contain_text("Last updated")
+    expect(page.locator(".year__period")).to_contain_text("Last updated")
 
 
 def test_two_officers_editing_one_year_never_silently_overwrite(browser, site):
