@@ -20,10 +20,10 @@ export DATABASE_URL := postgres://alliance@127.0.0.1:$(LOCAL_PG_PORT)/alliance
 DB_TARGET := localdb
 endif
 
-.PHONY: help install lock localdb db demo run test check tools bench backup restore format stop browser clean superuser demo-accounts
+.PHONY: help install lock localdb db demo run test test-fast check tools bench backup restore format stop browser clean superuser demo-accounts
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -72,6 +72,9 @@ check: install ## Lint, format check and migrations check
 
 test: install browser tools $(DB_TARGET) check ## Every test: unit, database and browser
 	SHARED_CACHE_DIR=$(CURDIR)/.local/test-shared-cache $(VENV)/bin/pytest
+
+test-fast: install $(DB_TARGET) ## The unit and database tiers only: the inner loop, under a minute
+	$(VENV)/bin/pytest -m "unit or db" -q
 
 bench: demo ## Measure the public pages against the floor; writes bench/results.md
 	@scripts/apt-need.sh wrk wrk

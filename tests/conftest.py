@@ -74,3 +74,18 @@ def _press_office_groups(request):
     from stats.roles import make_groups
 
     make_groups(apps)
+
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "django_app", "admin_client"}
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in one tier: `server` and `browser` are marked where the test is; the rest
+    are `db` when they touch the database and `unit` otherwise (`make test-fast`)."""
+    import pytest
+
+    for item in items:
+        if item.get_closest_marker("server") or item.get_closest_marker("browser"):
+            continue
+        uses_db = item.get_closest_marker("django_db") or DB_FIXTURES & set(item.fixturenames)
+        item.add_marker(pytest.mark.db if uses_db else pytest.mark.unit)

@@ -180,6 +180,7 @@ def manage_py_by_hand(**environ):
     return ran.stdout.split()
 
 
+@pytest.mark.server
 def test_manage_py_by_hand_uses_the_database_make_uses():
     dotenv = ROOT / ".env"
     if dotenv.exists() and re.search(

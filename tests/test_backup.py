@@ -13,6 +13,9 @@ from stats.models import ChangeNote, Figure, Quote, Year
 from .factories import make_user
 from .servers import ROOT, database_url
 
+# Starts real processes (PostgreSQL tools, gunicorn, make): the `server` tier.
+pytestmark = pytest.mark.server
+
 TABLES = [
     "stats_year", "stats_figure", "stats_quote", "stats_changenote", "stats_measure",
     "stats_historicalyear", "stats_historicalfigure", "stats_historicalquote",

@@ -23,7 +23,7 @@ from stats.enums import Unit
 from .factories import make_figure, make_measure, make_quote, make_year
 from .servers import database_url, free_port, gunicorn, production_env, remove_committed_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.server, pytest.mark.django_db]
 PAGES = ["/", "/years/2022/"]
 
 

@@ -23,6 +23,7 @@ from .servers import gunicorn, production_env, remove_committed_data
 from .test_enrolment import code, wrong_code
 
 pytestmark = [
+    pytest.mark.server,
     pytest.mark.django_db,
     pytest.mark.skipif(not Path("/usr/sbin/nginx").exists(), reason="make tools installs nginx"),
 ]

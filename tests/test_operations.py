@@ -8,6 +8,9 @@ import pytest
 
 from .servers import ROOT, production_env
 
+# Starts real processes (PostgreSQL tools, gunicorn, make): the `server` tier.
+pytestmark = pytest.mark.server
+
 
 def example_settings():
     lines = (ROOT / ".env.example").read_text().splitlines()

@@ -13,6 +13,9 @@ import pytest
 
 from .servers import ADMIN_PASSWORD, ROOT, Browser, free_port, gunicorn, production_env
 
+# Starts real processes (PostgreSQL tools, gunicorn, make): the `server` tier.
+pytestmark = pytest.mark.server
+
 
 def localdb(action, root, port):
     subprocess.run(  # noqa: S603 - our own script

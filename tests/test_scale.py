@@ -24,7 +24,7 @@ from .servers import (
 )
 
 # The servers read data this module commits to the test database (never the development one).
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.server, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ def run_manage(env, *args):
     )
 
 
+@pytest.mark.server
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("override", "message"),
@@ -48,6 +49,7 @@ def test_production_refuses_to_start_with_an_unsafe_setting(override, message):
     assert message in result.stderr
 
 
+@pytest.mark.server
 @pytest.mark.django_db
 def test_the_deployment_checklist_passes_in_production():
     result = run_manage(production_env(), "check", "--deploy", "--fail-level", "WARNING")
@@ -78,6 +80,7 @@ def site(django_db_setup, django_db_blocker):
             remove_committed_data()
 
 
+@pytest.mark.server
 def test_security_headers_on_a_public_page(site):
     response = fetch(site + "/years/2022/", HTTPS)
     assert response.status == HTTPStatus.OK
@@ -96,6 +99,7 @@ def test_security_headers_on_a_public_page(site):
     )
 
 
+@pytest.mark.server
 def test_the_same_headers_on_a_page_from_the_cache(site):
     first = fetch(site + "/years/2022/", HTTPS).headers
     again = fetch(site + "/years/2022/", HTTPS).headers
@@ -108,6 +112,7 @@ def test_the_same_headers_on_a_page_from_the_cache(site):
         assert again[name] == first[name]
 
 
+@pytest.mark.server
 def test_only_the_figure_embed_may_be_framed(site):
     for _ in range(2):  # rendered, then from the cache
         headers = fetch(site + "/years/2022/embed/drugs-seized/", HTTPS).headers
@@ -115,6 +120,7 @@ def test_only_the_figure_embed_may_be_framed(site):
         assert "X-Frame-Options" not in headers
 
 
+@pytest.mark.server
 def test_plain_http_is_sent_to_https_except_the_probes(site):
     response = fetch(site + "/years/2022/")
     assert response.status == HTTPStatus.MOVED_PERMANENTLY
@@ -123,6 +129,7 @@ def test_plain_http_is_sent_to_https_except_the_probes(site):
     assert fetch(site + "/healthz").status == HTTPStatus.OK
 
 
+@pytest.mark.server
 def test_admin_cookies_are_secure_host_only_and_the_login_asks_for_a_code(site):
     response = fetch(site + "/admin/login/", HTTPS)
     cookie = response.headers["Set-Cookie"]
@@ -138,6 +145,7 @@ def test_admin_cookies_are_secure_host_only_and_the_login_asks_for_a_code(site):
     assert "no-store" in response.headers["Cache-Control"]
 
 
+@pytest.mark.server
 def test_no_page_shows_a_stack_trace(site):
     for path in [
         "/years/%00/",

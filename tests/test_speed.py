@@ -104,6 +104,7 @@ def test_a_head_request_leaves_the_etag_on_the_gets_that_follow(client, year):
 
 
 class TestVersionFile:
+    @pytest.mark.server
     def test_a_version_written_by_another_process_is_read_at_once(self, tmp_path):
         path = tmp_path / "content-version"
         here = VersionFile(str(path))
@@ -213,6 +214,7 @@ class TestHTTPCaching:
             assert "no-store" in header and "private" in header, path
 
 
+@pytest.mark.server
 def test_static_files_are_compressed_hashed_and_small(tmp_path, settings):
     """The page's own CSS (it has no fonts or images of its own) weighs under 50 KB compressed."""
     env = {"STATIC_ROOT": str(tmp_path), "SECRET_KEY": "collectstatic-only", "DEBUG": "false"}
