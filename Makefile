@@ -79,6 +79,7 @@ test-fast: install $(DB_TARGET) ## The unit and database tiers only: the inner l
 bench: demo ## Measure the public pages against the floor; writes bench/results.md
 	@scripts/apt-need.sh wrk wrk
 	@scripts/apt-need.sh /usr/sbin/nginx nginx
+	@scripts/apt-need.sh redis-server redis-server
 	$(PYTHON) bench/run.py
 
 backup: install $(DB_TARGET) ## Write a timestamped pg_dump of the database to backups/

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from .enums import Qualifier, Unit
 from .formatting import plain_decimal
-from .models import Figure, Year
+from .models import Figure
 
 COLUMNS = [
     (
@@ -80,10 +80,11 @@ TEXT_COLUMNS = set(FIELDNAMES) - {"value"}
 
 
 def published_figures(years=None):
-    years = Year.objects.published() if years is None else years
+    figures = Figure.objects.public()
+    if years is not None:
+        figures = figures.filter(year__in=years)
     return (
-        Figure.objects.filter(year__in=years, value__isnull=False)
-        .select_related("year", "measure", "measure__parent")
+        figures.select_related("year", "measure", "measure__parent")
         .prefetch_related("year__change_notes")
         .order_by("year__period_start", "measure__display_order", "measure__name")
     )

@@ -97,20 +97,16 @@ def _card(figure, parts, change, notes):
 
 
 def year_page(year):
-    """Everything on a year's page. Queries: years, figures, previous figures, quotes, notes."""
-    published = list(
-        Year.objects.published().only("pk", "label", "slug", "title", "period_start", "period_end")
-    )
-    earlier = [y for y in published if y.period_end < year.period_start]
-    later = [y for y in published if y.period_start > year.period_end]
-    previous_year = max(earlier, key=lambda y: y.period_end, default=None)
-    next_year = min(later, key=lambda y: y.period_start, default=None)
+    """Everything on a year's page. Queries: the years before and after, figures, previous
+    figures, quotes, notes."""
+    previous_year = Year.objects.previous_published(year)
+    next_year = Year.objects.next_published(year)
 
     headline, other, parts = year.figures_for_page()
     previous_figures = {}
     if previous_year is not None:
         previous_figures = {
-            f.measure_id: f for f in Figure.objects.filter(year=previous_year, value__isnull=False)
+            f.measure_id: f for f in Figure.objects.public().filter(year=previous_year)
         }
     notes = Notes()
 

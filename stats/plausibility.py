@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from .enums import Unit
 from .formatting import format_value
-from .models import Figure, Year
+from .models import Figure
 
 FACTOR = 10
 # A percentage change can swing from 2% to 40% quite honestly; only amounts are compared.
@@ -140,15 +140,10 @@ def flags(value: Decimal | None, evidence: Evidence) -> list[Flag]:
 
 def previous_published_figure(year, measure):
     """The same measure's figure in the latest published year that ended before this one began."""
-    years = Year.objects.published().exclude(pk=year.pk)
+    figures = Figure.objects.public().filter(measure=measure).exclude(year_id=year.pk)
     if year.period_start:
-        years = years.filter(period_end__lt=year.period_start)
-    return (
-        Figure.objects.filter(measure=measure, year__in=years, value__isnull=False)
-        .select_related("year")
-        .order_by("-year__period_end")
-        .first()
-    )
+        figures = figures.filter(year__period_end__lt=year.period_start)
+    return figures.select_related("year").order_by("-year__period_end").first()
 
 
 def evidence_for(rows, year):

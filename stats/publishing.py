@@ -37,16 +37,6 @@ class PublishingError(Exception):
         super().__init__("; ".join(self.problems))
 
 
-def previous_published_year(year):
-    return (
-        Year.objects.published()
-        .exclude(pk=year.pk)
-        .filter(period_end__lt=year.period_start)
-        .order_by("-period_end")
-        .first()
-    )
-
-
 def checklist(year):
     """(problems, notices): what must be put right before the public may see this year, and
     what a publisher should know (measures left out, figures not comparable)."""
@@ -62,11 +52,11 @@ def checklist(year):
     ]
     if not any(f.is_headline for f in with_values.values() if not f.measure.parent_id):
         problems.append("Choose at least one headline figure.")
-    previous = previous_published_year(year)
+    previous = Year.objects.previous_published(year)
     if previous is not None:
         rows = {f.measure_id for f in figures}
-        dropped = previous.figures.filter(value__isnull=False, measure__is_active=True).exclude(
-            measure_id__in=rows
+        dropped = (
+            previous.figures.public().filter(measure__is_active=True).exclude(measure_id__in=rows)
         )
         problems += [
             f"“{f.measure.name}” was reported in {previous.label}: enter this year's figure or "
@@ -92,12 +82,12 @@ def checklist(year):
                 f"year's page."
             )
     quotes = list(year.quotes.all())
-    if not any(q.text.strip() for q in quotes):
+    if not any(q.is_public for q in quotes):
         problems.append("Add at least one quote.")
     problems += [
         f"Add the words of the quote by {q.speaker_name}, or remove it."
         for q in quotes
-        if not q.text.strip()
+        if not q.is_public
     ]
     return problems, notices
 
@@ -296,10 +286,12 @@ def figure_rows_for(year):
 
     Returns [(measure, initial values for a row the year has no figure for yet)].
     """
-    previous = previous_published_year(year) if year is not None and year.period_start else None
+    previous = (
+        Year.objects.previous_published(year) if year is not None and year.period_start else None
+    )
     before = {}
     if previous is not None:
-        before = {f.measure_id: f for f in previous.figures.filter(value__isnull=False)}
+        before = {f.measure_id: f for f in previous.figures.public()}
     own = set(year.figures.values_list("measure_id", flat=True)) if year and year.pk else set()
     measures = Measure.objects.filter(
         Q(is_active=True) | Q(pk__in=own) | Q(pk__in=list(before))

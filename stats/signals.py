@@ -12,12 +12,9 @@ import time
 
 from django.apps import apps
 from django.db import DatabaseError
-from django.db.models import Min
 from django.db.models.signals import post_delete, post_migrate, post_save
-from django.utils import timezone
 
 from . import pagecache
-from .enums import YearState
 from .models import ChangeNote, Figure, Measure, NextRelease, OldSlug, Quote, Year
 
 PUBLIC_MODELS = [Year, Figure, Quote, ChangeNote, Measure, NextRelease, OldSlug]
@@ -41,18 +38,13 @@ def _part_of_a_public_page(instance):
     if isinstance(instance, Measure):
         return True  # its name is on the page of every year that has a figure for it
     year_id = getattr(instance, "year_id", None)  # figures, quotes, change notes, old addresses
-    return (
-        year_id is not None
-        and Year.objects.filter(pk=year_id, published_at__lte=timezone.now()).exists()
-    )
+    return year_id is not None and Year.objects.ever_public().filter(pk=year_id).exists()
 
 
 def next_scheduled_moment():
     """When the next scheduled year goes public (a timestamp), or None."""
     try:
-        moment = Year.objects.filter(
-            state=YearState.PUBLISHED, published_at__gt=timezone.now()
-        ).aggregate(first=Min("published_at"))["first"]
+        moment = Year.objects.next_publication_moment()
     except DatabaseError:
         return time.time() + 30  # no database to ask: look again shortly
     return moment.timestamp() if moment else None

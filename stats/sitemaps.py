@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Measure, Year
+from .models import Figure, Measure, Year
 
 
 def _published():
@@ -22,7 +22,7 @@ class MeasureSitemap(Sitemap):
     def items(self):
         years = _published()
         measures = list(
-            Measure.objects.filter(figures__year__in=years, figures__value__isnull=False)
+            Measure.objects.filter(figures__in=Figure.objects.public())
             .distinct()
             .prefetch_related("figures")
         )

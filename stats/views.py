@@ -104,7 +104,7 @@ def figure_card(request, year, measure):
 def embed(request, year, measure):
     """A small card for one figure, the one page other sites may frame."""
     figure = get_object_or_404(
-        year.figures.select_related("measure"), measure__slug=measure, value__isnull=False
+        year.figures.public().select_related("measure"), measure__slug=measure
     )
     permalink = absolute_url(request, figure.get_absolute_url())
     card = reverse("stats:figure_card", kwargs={"slug": year.slug, "measure": measure})

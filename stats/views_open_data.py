@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from . import open_data
-from .models import Measure, Year
+from .models import Figure, Measure, Year
 from .permalinks import absolute_url, published_year_view
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8; header=present", "json": "application/json"}
@@ -100,7 +100,7 @@ def data_page(request):
         "units": open_data.UNITS,
         "qualifiers": open_data.QUALIFIERS,
         "encoding": open_data.ENCODING,
-        "measures": Measure.objects.filter(figures__year__in=years, figures__value__isnull=False)
+        "measures": Measure.objects.filter(figures__in=Figure.objects.public())
         .distinct()
         .select_related("parent"),
         "structured": structured,

@@ -19,6 +19,14 @@ LIMITS = {
 }
 
 
+class FigureQuerySet(PublicQuerySet):
+    def public(self, now=None):
+        """Figures the public sees: with a value, in a published year."""
+        from .year import Year
+
+        return self.filter(value__isnull=False, year__in=Year.objects.published(now))
+
+
 class Figure(models.Model):
     """The value of one measure for one year, stored exactly as the force stated it.
 
@@ -68,7 +76,7 @@ class Figure(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = PublicQuerySet.as_manager()
+    objects = FigureQuerySet.as_manager()
 
     class Meta:
         ordering = ["measure__display_order", "measure__name"]
@@ -110,6 +118,11 @@ class Figure(models.Model):
 
     def get_absolute_url(self):
         return f"{self.year.get_absolute_url()}#{self.measure.slug}"
+
+    @property
+    def is_public(self):
+        """Whether its year being public shows it: a figure without a value never shows."""
+        return self.value is not None
 
     @property
     def display(self):

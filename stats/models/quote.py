@@ -4,6 +4,12 @@ from simple_history.models import HistoricalRecords
 from .public import PublicQuerySet
 
 
+class QuoteQuerySet(PublicQuerySet):
+    def public(self):
+        """Quotes with words: the ones a year's page shows."""
+        return self.exclude(text__regex=r"^\s*$")
+
+
 class Quote(models.Model):
     """Words of a senior officer, with their role at the time: ranks and offices change.
 
@@ -26,13 +32,17 @@ class Quote(models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
-    objects = PublicQuerySet.as_manager()
+    objects = QuoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
 
     def __str__(self):
         return f"{self.speaker_name}, {self.speaker_role}"
+
+    @property
+    def is_public(self):
+        return bool(self.text.strip())
 
     @property
     def paragraphs(self):

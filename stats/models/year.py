@@ -23,18 +23,34 @@ class YearQuerySet(PublicQuerySet):
         """
         return self.filter(state=YearState.PUBLISHED, published_at__lte=now or timezone.now())
 
+    def scheduled(self, now=None):
+        """Years published for a moment still to come: hidden until then."""
+        return self.filter(state=YearState.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def ever_public(self, now=None):
+        """Years the public has seen, even if withdrawn since: a change to one is a correction."""
+        return self.filter(published_at__lte=now or timezone.now())
+
+    def next_publication_moment(self, now=None):
+        """When the next scheduled year goes public, or None."""
+        return self.scheduled(now).aggregate(first=models.Min("published_at"))["first"]
+
     def latest_published(self, now=None):
         return self.published(now).order_by("-period_end", "-published_at").first()
+
+    def previous_published(self, year, now=None):
+        """The published year that ended last before `year` began ("the year before")."""
+        earlier = self.published(now).exclude(pk=year.pk).filter(period_end__lt=year.period_start)
+        return earlier.order_by("-period_end").first()
+
+    def next_published(self, year, now=None):
+        """The published year that began first after `year` ended."""
+        later = self.published(now).exclude(pk=year.pk).filter(period_start__gt=year.period_end)
+        return later.order_by("period_start").first()
 
     def for_page(self):
         """With what every year page shows, fetched up front rather than once per use."""
         return self.prefetch_related("change_notes", "quotes")
-
-    def before(self, year):
-        return self.filter(period_end__lt=year.period_start).order_by("-period_end")
-
-    def after(self, year):
-        return self.filter(period_start__gt=year.period_end).order_by("period_start")
 
 
 class Year(models.Model):
@@ -143,17 +159,19 @@ class Year(models.Model):
         if self.photo and not self.photo_alt.strip():
             raise ValidationError({"photo_alt": "Describe the photo for people who cannot see it."})
 
+    # Each property says of one year what its queryset twin says of many (published(),
+    # scheduled(), ever_public()); tests/test_public_vocabulary.py holds them to it.
     @property
     def is_public(self):
-        return (
-            self.state == YearState.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.state == YearState.PUBLISHED and self.has_been_public
 
     @property
     def is_scheduled(self):
-        return self.state == YearState.PUBLISHED and not self.is_public
+        return (
+            self.state == YearState.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
 
     @property
     def has_been_public(self):
@@ -192,7 +210,8 @@ class Year(models.Model):
         return f"{start}/{(start + 1) % 100:02d}" if match.group(2) else str(start)
 
     def public_quotes(self):
-        return [quote for quote in self.quotes.all() if quote.text.strip()]
+        """The quotes with words (a speaker copied from last year has none yet)."""
+        return [quote for quote in self.quotes.all() if quote.is_public]
 
     def figures_for_page(self):
         """(headline, other, parts by total's measure id): the figures the public sees.
@@ -205,7 +224,7 @@ class Year(models.Model):
             for figure in self.figures.select_related("measure").order_by(
                 "measure__display_order", "measure__name"
             )
-            if figure.value is not None
+            if figure.is_public
         ]
         parts = {}
         for figure in figures:
