@@ -243,13 +243,14 @@ def test_a_hung_database_serves_last_good_copies_at_cache_speed(
             hole.hang()
             hung_at = time.monotonic()
             with Load(url, PAGES, limit=8) as load:
-                time.sleep(6)
+                time.sleep(9)
             assert load.failures() == [], load.failures()[:5]
             for path, status, *_ in load.results:
                 assert status == HTTPStatus.OK, path
             # Only the requests under way when it hung (and those queued behind them) waited
-            # for the database's connect timeout (3 s); from then on, none did.
-            later = [r for r in load.results if r[3] > hung_at + 3.5]
+            # for the database's connect timeout (3 s); from then on, none did. (5 s, not 3.5:
+            # on a loaded 2-core machine the first timeouts finish late.)
+            later = [r for r in load.results if r[3] > hung_at + 5]
             assert later and all(r[2] < 1 for r in later), [r for r in later if r[2] >= 1]
             assert len(load.results) > 200
             assert get(url, "/years/2022/")[1] == before["/years/2022/"]
