@@ -79,14 +79,14 @@ MIDDLEWARE = [
     # it was stored with (security headers included, added below on its first rendering).
     "stats.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Straight after SecurityMiddleware, as whitenoise asks: static files skip everything else.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "stats.middleware.permissions_policy",
     # Only the methods a page takes (405 otherwise), before any view, form or CSRF check.
     "stats.middleware.allowed_methods",
     # A value the database refuses (a NUL byte in an address) is a 404, not an outage.
     "stats.middleware.BadInputNotFound",
-    # Straight after SecurityMiddleware, so static files skip everything else.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags for every page and download, and 304 answers to conditional requests.
@@ -306,7 +306,7 @@ STORAGES = {
     # plain storage so they need no collectstatic step.
     "staticfiles": {
         "BACKEND": env.str(
-            "STATICFILES_STORAGE",
+            "STATIC_FILES_BACKEND",
             default="whitenoise.storage.CompressedManifestStaticFilesStorage",
         )
     },

@@ -47,7 +47,7 @@ def production_env(**extra):
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=database_url(),
-        STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
+        STATIC_FILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
         SHARED_CACHE_DIR=str(Path(tempfile.gettempdir()) / f"alliance-test-cv-{os.getpid()}"),
         GUNICORN_ACCESS_LOG="/dev/null",
         WEB_CONCURRENCY="2",
