@@ -18,6 +18,7 @@ PAGE = "/years/2022/"
 def measure_proxy(start_site, wrk, env, site_port, show):
     """{"proxied": wrk result, "static": wrk result} for the year page."""
     folder = Path(tempfile.mkdtemp(prefix="bench-proxy-"))
+    folder.chmod(0o755)  # nginx's workers (www-data, as root) must reach the static file
     static = folder / "static"
     static.mkdir()
     site = start_site({**env, "PAGE_CACHE": "true"})
