@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
 from jinja2 import Environment
 
-from stats.structured_data import jsonld
+from stats.public.structured_data import jsonld
 
 
 def url(name, *args):

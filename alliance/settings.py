@@ -73,8 +73,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Before anything reads them: X-Forwarded-* count only from our own proxy (stats/sign_in.py).
-    "stats.sign_in.trusted_proxy_headers",
+    # Before anything reads them: X-Forwarded-* count only from our own proxy
+    # (stats/admin/sign_in.py).
+    "stats.admin.sign_in.trusted_proxy_headers",
     # First: a public page in the cache is answered before any other work, with the headers
     # it was stored with (security headers included, added below on its first rendering).
     "stats.pagecache.middleware.PageCacheMiddleware",
@@ -114,7 +115,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "alliance.jinja2.environment",
-            "context_processors": ["stats.context_processors.force"],
+            "context_processors": ["stats.public.context_processors.force"],
         },
     },
     # The admin, and our few changes to it (templates/admin/).
@@ -127,7 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "stats.context_processors.force",
+                "stats.public.context_processors.force",
             ],
         },
     },
@@ -205,14 +206,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Failed sign-ins lock out the pair (user name, address), so nobody elsewhere can lock out a
 # press officer; an address failing with many names is locked out as a whole
-# (stats/sign_in.py). A wrong second-factor code counts as a failure.
+# (stats/admin/sign_in.py). A wrong second-factor code counts as a failure.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_HANDLER = "stats.sign_in.LockoutHandler"
+AXES_HANDLER = "stats.admin.sign_in.LockoutHandler"
 # The visitor's address, from X-Forwarded-For only when our own proxy sent the request.
-AXES_CLIENT_IP_CALLABLE = "stats.sign_in.client_address"
+AXES_CLIENT_IP_CALLABLE = "stats.admin.sign_in.client_address"
 # The reverse proxy's addresses (or networks): only their X-Forwarded-* headers are believed.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 AXES_RESET_ON_SUCCESS = True
@@ -230,7 +231,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"  # the figure embeds alone may be framed (stats.views.embed)
+X_FRAME_OPTIONS = "DENY"  # the figure embeds alone may be framed (stats.public.views.embed)
 # Cookies: HTTPS only in production, never readable by scripts, not sent cross-site, and
 # with __Host- names so no subdomain can set them.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from stats import health
 from stats.admin import enrolment
+from stats.public import health
 
 if settings.OTP_REQUIRED:
     # Staff sign in with a one-time code as well as their password; someone with no

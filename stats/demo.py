@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from .enums import Qualifier, Unit, YearState
+from stats.models.enums import Qualifier, Unit, YearState
+
 from .models import Measure, Quote, Year
 
 LONDON = ZoneInfo("Europe/London")

@@ -1,10 +1,11 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import views, views_open_data
-from .feeds import YearsFeed
+from stats.public import open_data_views, views
+from stats.public.feeds import YearsFeed
+from stats.public.sitemaps import SITEMAPS
+
 from .pagecache import cached_page
-from .sitemaps import SITEMAPS
 
 
 class DataFormat:
@@ -35,15 +36,15 @@ urlpatterns = [
     ),
     path(
         "years/<slug:slug>/data.<format:extension>",
-        cached_page(views_open_data.year_data),
+        cached_page(open_data_views.year_data),
         name="year_data",
     ),
     path("years/<slug:slug>/embed/<slug:measure>/", cached_page(views.embed), name="embed"),
     path("measures/<slug:slug>/", cached_page(views.measure_detail), name="measure"),
     path("accessibility/", cached_page(views.accessibility), name="accessibility"),
     path("about/", cached_page(views.about), name="about"),
-    path("data/", cached_page(views_open_data.data_page), name="data"),
-    path("data/all.<format:extension>", cached_page(views_open_data.all_data), name="all_data"),
+    path("data/", cached_page(open_data_views.data_page), name="data"),
+    path("data/all.<format:extension>", cached_page(open_data_views.all_data), name="all_data"),
     path("feed.xml", cached_page(views.any_origin(YearsFeed())), name="feed"),
     path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", cached_page(views.robots_txt), name="robots"),

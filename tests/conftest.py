@@ -71,7 +71,7 @@ def _press_office_groups(request):
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
-    from stats.roles import make_groups
+    from stats.rules.roles import make_groups
 
     make_groups(apps)
 

@@ -7,8 +7,8 @@ from itertools import count
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from stats.enums import Unit, YearState
 from stats.models import Figure, Measure, Quote, Year
+from stats.models.enums import Unit, YearState
 
 _serial = count(1)
 

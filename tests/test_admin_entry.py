@@ -8,8 +8,8 @@ from http import HTTPStatus
 
 import pytest
 
-from stats.enums import Qualifier, Unit, YearState
 from stats.models import Figure, Year
+from stats.models.enums import Qualifier, Unit, YearState
 
 from .admin_pages import figure_row, fill, fill_figure, year_form
 from .factories import make_figure, make_measure, make_quote, make_user, make_year

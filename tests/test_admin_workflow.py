@@ -8,8 +8,8 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from stats.enums import Unit, YearState
 from stats.models import PreviewLink, Year
+from stats.models.enums import Unit, YearState
 
 from .admin_pages import fill, fill_figure, year_form
 from .factories import (

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from stats import publishing
 from stats.models import ChangeNote, Figure, Quote, Year
+from stats.rules import publishing
 
 from .factories import make_user
 from .servers import ROOT, database_url

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from stats.admin.forms import FigureForm
-from stats.enums import Qualifier, Unit, YearState
 from stats.models import Figure, Quote
+from stats.models.enums import Qualifier, Unit, YearState
 from stats.models.figure import LIMITS
-from stats.parsing import AmountError, parse_amount
+from stats.rules.parsing import AmountError, parse_amount
 
 from .factories import make_figure, make_measure, make_year
 

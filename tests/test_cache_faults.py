@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import redis as redis_client
 
-from stats.enums import Unit
+from stats.models.enums import Unit
 
 from .factories import make_figure, make_measure, make_quote, make_year
 from .servers import database_url, free_port, gunicorn, production_env, remove_committed_data

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from stats.changes import describe_change, direction
-from stats.enums import Qualifier, Unit
 from stats.models import Figure
+from stats.models.enums import Qualifier, Unit
+from stats.rules.changes import describe_change, direction
 
 Q = Qualifier
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from stats.charts import bar_rows
+from stats.public.charts import bar_rows
 
 
 def test_a_missing_year_keeps_its_row_and_is_never_drawn_as_zero():

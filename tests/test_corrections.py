@@ -11,10 +11,10 @@ import time_machine
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from stats import corrections, publishing
-from stats.enums import Unit, YearState
 from stats.models import ChangeNote, Measure, PendingCorrection, Year
 from stats.models.change_note import AppendOnlyError
+from stats.models.enums import Unit, YearState
+from stats.rules import corrections, publishing
 
 from .admin_pages import change_url, fill, fill_figure, quote_rows, year_form
 from .factories import make_measure, make_publishable_year, make_user

@@ -5,8 +5,8 @@ import pytest
 from django.core import serializers
 from django.core.management import call_command
 
-from stats.enums import Qualifier
 from stats.models import ChangeNote, Figure, Measure, Quote, Year
+from stats.models.enums import Qualifier
 
 pytestmark = pytest.mark.django_db
 

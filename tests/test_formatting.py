@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from stats.enums import Qualifier, Unit
-from stats.formatting import format_figure, format_value, plain_decimal
+from stats.models.enums import Qualifier, Unit
+from stats.rules.formatting import format_figure, format_value, plain_decimal
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from stats.enums import Unit
+from stats.models.enums import Unit
 
 from .factories import PASSWORD, make_figure, make_measure, make_user, make_year
 from .proxy import nginx

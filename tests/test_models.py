@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from stats.enums import Qualifier, Unit, YearState
 from stats.models import Figure, Measure, Year
+from stats.models.enums import Qualifier, Unit, YearState
 
 from .factories import make_figure, make_measure, make_year
 

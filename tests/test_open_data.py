@@ -13,8 +13,8 @@ import pytest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from stats.enums import Qualifier, Unit, YearState
 from stats.models import Figure, Year
+from stats.models.enums import Qualifier, Unit, YearState
 
 from .factories import make_figure, make_measure, make_year
 

@@ -16,8 +16,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from stats import signals
-from stats.enums import Qualifier, Unit
 from stats.models import ChangeNote, Figure, Quote, Year
+from stats.models.enums import Qualifier, Unit
 from stats.models.public import PublicQuerySet
 from stats.pagecache import page_cache
 from stats.pagecache.addresses import page_key

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from stats.parsing import AmountError, parse_amount
+from stats.rules.parsing import AmountError, parse_amount
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
-from stats.photos import clean_photo
+from stats.rules.photos import clean_photo
 
 
 def upload(format="JPEG", size=(64, 48), exif=None, name="IMG_0001 Carlisle raid.jpg"):

@@ -4,10 +4,10 @@ from decimal import Decimal
 import pytest
 
 from stats.demo import load_demo
-from stats.enums import Unit, YearState
 from stats.models import Year
-from stats.parsing import parse_amount
-from stats.plausibility import (
+from stats.models.enums import Unit, YearState
+from stats.rules.parsing import parse_amount
+from stats.rules.plausibility import (
     Evidence,
     flags,
     flags_for_year,

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from stats.enums import Qualifier, Unit, YearState
+from stats.models.enums import Qualifier, Unit, YearState
 
 from .factories import make_figure, make_measure, make_quote, make_year
 

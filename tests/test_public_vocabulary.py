@@ -12,8 +12,8 @@ from http import HTTPStatus
 import pytest
 import time_machine
 
-from stats.enums import Unit, YearState
 from stats.models import Figure, Quote, Year
+from stats.models.enums import Unit, YearState
 
 from .factories import make_figure, make_measure, make_quote, make_year
 

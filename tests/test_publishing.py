@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from stats import publishing
-from stats.enums import Unit, YearState
 from stats.models import ChangeNote, Year
+from stats.models.enums import Unit, YearState
+from stats.rules import publishing
 
 from .factories import (
     make_figure,

@@ -11,7 +11,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth import get_user_model
 
-from stats.enums import Unit
+from stats.models.enums import Unit
 
 from .factories import make_figure, make_measure, make_quote, make_year
 from .servers import (

@@ -8,7 +8,7 @@ from http import HTTPStatus
 
 import pytest
 
-from stats.enums import Unit
+from stats.models.enums import Unit
 
 from .factories import make_figure, make_measure, make_year
 from .servers import (

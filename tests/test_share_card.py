@@ -10,9 +10,9 @@ from django.core.management import call_command
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw
 
-from stats import share_card
-from stats.enums import Qualifier, Unit, YearState
 from stats.models import Figure, Year
+from stats.models.enums import Qualifier, Unit, YearState
+from stats.public import share_card
 
 from .factories import make_figure, make_measure, make_year
 
@@ -124,7 +124,7 @@ def awkward_year():
 
 def layouts(year):
     """The year's card and its long-qualified figure's card, laid out as the views draw them."""
-    from stats.pages import year_page
+    from stats.public.pages import year_page
 
     context = year_page(year)
     headline = context["headline_figures"]

@@ -1,4 +1,4 @@
-"""Sign-in throttling a stranger cannot turn against the press office (stats/sign_in.py):
+"""Sign-in throttling a stranger cannot turn against the press office (stats/admin/sign_in.py):
 addresses from the trusted proxy only, lockout by (name, address), a generous lockout per
 address, and a wrong second factor counted like a wrong password. Through the real proxy too:
 tests/test_front_door.py."""

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from stats.enums import Qualifier, Unit, YearState
+from stats.models.enums import Qualifier, Unit, YearState
 from stats.pagecache.version_file import VersionFile
 
 from .factories import make_figure, make_measure, make_quote, make_user, make_year
@@ -140,7 +140,7 @@ class TestVersionFile:
 
 
 def test_a_correction_through_the_admin_reaches_every_cached_page(client, django_app, year):
-    from stats import corrections
+    from stats.rules import corrections
 
     from .admin_pages import fill, fill_figure, year_form
 
@@ -292,7 +292,7 @@ class TestLastGoodCopies:
         assert response.status_code == HTTPStatus.OK and response.content == page
 
     def test_an_unpublished_year_never_comes_back_in_an_outage(self, client, year):
-        from stats import publishing
+        from stats.rules import publishing
 
         client.get("/years/2022/")
         publishing.unpublish(year, make_user("paul", "Publishers"), "Withdrawn to check it.")

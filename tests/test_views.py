@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from stats.enums import Qualifier, Unit, YearState
+from stats.models.enums import Qualifier, Unit, YearState
 
 from .factories import make_figure, make_measure, make_quote, make_year
 

@@ -32,7 +32,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import sign_in
+from stats.admin import sign_in
 
 DEVICE_NAME = "Authenticator app"
 URL_NAME = "staff_authenticator"
@@ -128,7 +128,7 @@ class CodeForm(forms.Form):
 
 def _check(form, user, device, request=None):
     """Whether the form holds a current code from `device`; if not, says why on the form. With
-    `request`, a wrong code counts as a failed sign-in (stats/sign_in.py)."""
+    `request`, a wrong code counts as a failed sign-in (stats/admin/sign_in.py)."""
     if not form.is_valid():
         return False
     allowed, _ = device.verify_is_allowed()

@@ -9,13 +9,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..enums import Unit
-from ..formatting import format_value, plain_decimal
+from stats.models.enums import Unit
+from stats.rules.formatting import format_value, plain_decimal
+from stats.rules.parsing import AmountError, parse_amount
+from stats.rules.photos import clean_photo
+from stats.rules.plausibility import evidence_for, flags
+from stats.rules.revisions import changes_to_year
+
 from ..models import Figure, Measure, PendingCorrection, Year
-from ..parsing import AmountError, parse_amount
-from ..photos import clean_photo
-from ..plausibility import evidence_for, flags
-from ..revisions import changes_to_year
 
 SYMBOL_UNITS = {"£": Unit.MONEY, "%": Unit.PERCENT_CHANGE}
 CHANGE_NOTE_NEEDED = (

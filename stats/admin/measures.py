@@ -1,6 +1,6 @@
 """Measures: what is counted. Press officers may add one (a release grows a new measure);
 changing a measure the public has seen is for publishers, and a new name or description
-waits for another publisher's approval (stats/measure_changes.py)."""
+waits for another publisher's approval (stats/rules/measure_changes.py)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,9 +10,10 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import measure_changes
+from stats.rules import measure_changes
+from stats.rules.publishing import PublishingError
+
 from ..models import Measure, PendingMeasureChange
-from ..publishing import PublishingError
 
 PUBLISH_PERMISSION = "stats.publish_year"
 

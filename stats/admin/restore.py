@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from ..enums import YearState
+from stats.models.enums import YearState
+
 from ..models import ChangeNote, Figure, Quote, Year
 
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from .. import corrections, publishing
+from stats.rules import corrections, publishing
+from stats.rules.revisions import changes_to_year
+
 from ..models import PendingCorrection, PreviewLink, Year
-from ..revisions import changes_to_year
 from . import restore
 
 PUBLISH_PERMISSION = "stats.publish_year"

@@ -1,7 +1,7 @@
 """A year is entered on one page: its text, a grid of figures, its quotes and change notes.
 
 A year a publisher has approved (published, or scheduled) is never changed in place: a save
-is held as a pending correction for another publisher to approve (stats/corrections.py), so
+is held as a pending correction for another publisher to approve (stats/rules/corrections.py), so
 the public keeps seeing what was approved.
 """
 
@@ -10,10 +10,11 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from .. import corrections
-from ..enums import YearState
+from stats.models.enums import YearState
+from stats.rules import corrections
+from stats.rules.publishing import figure_rows_for
+
 from ..models import ChangeNote, Figure, Quote, Year
-from ..publishing import figure_rows_for
 from .forms import FigureForm, FigureFormSet, QuoteFormSet, YearForm
 from .workflow import YearWorkflowMixin
 

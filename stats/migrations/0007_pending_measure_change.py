@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from stats import roles
+from stats.rules import roles
 
 
 class Migration(migrations.Migration):

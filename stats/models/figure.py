@@ -6,8 +6,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Floor
 from simple_history.models import HistoricalRecords
 
-from ..enums import Qualifier, Unit
-from ..formatting import format_figure, format_value
+from stats.models.enums import Qualifier, Unit
+from stats.rules.formatting import format_figure, format_value
+
 from .public import PublicQuerySet
 
 # Sane limits: a larger value is a slip (a figure typed twice, a stray zero), not a result.

@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from ..enums import Unit
+from stats.models.enums import Unit
+
 from .public import PublicQuerySet
 
 

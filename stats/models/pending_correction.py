@@ -6,7 +6,7 @@ class PendingCorrection(models.Model):
     """A change to a published (or scheduled) year, waiting for a publisher's approval.
 
     The public keeps seeing the approved year until then: the change is held here as the
-    year's content before and after it (see stats/corrections.py), not saved over the year.
+    year's content before and after it (see stats/rules/corrections.py), not saved over the year.
     """
 
     year = models.OneToOneField(

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from ..enums import YearState
+from stats.models.enums import YearState
+
 from .public import PublicQuerySet
 
 

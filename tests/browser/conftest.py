@@ -70,7 +70,7 @@ def shared_site(django_db_blocker, media_root, build):
     from django.test.utils import override_settings
     from pytest_django.live_server_helper import LiveServer
 
-    from stats.roles import make_groups
+    from stats.rules.roles import make_groups
 
     storages = {
         **settings.STORAGES,

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import expect
 
-from stats.enums import Unit
 from stats.models import Measure, NextRelease, Year
+from stats.models.enums import Unit
 from tests.browser.conftest import shared_site
 from tests.factories import make_figure, make_measure, make_quote, make_year
 

@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from stats.enums import YearState
 from stats.models import Measure, PreviewLink, Year
+from stats.models.enums import YearState
 from tests.browser.conftest import shared_site
 from tests.browser.test_accessibility import WCAG_22_AA
 from tests.factories import PASSWORD, make_quote, make_user, make_year

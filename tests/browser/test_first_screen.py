@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from stats.enums import Qualifier, Unit
 from stats.models import Measure, Year
+from stats.models.enums import Qualifier, Unit
 from tests.factories import make_figure, make_measure, make_quote, make_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from stats.enums import YearState
 from stats.models import Figure, Measure, PendingCorrection, Year
+from stats.models.enums import YearState
 from tests.factories import PASSWORD, make_user
 
 # The press-office groups, emptied by each transactional test's flush, are made again by the

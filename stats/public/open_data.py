@@ -13,9 +13,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .enums import Qualifier, Unit
-from .formatting import plain_decimal
-from .models import Figure
+from stats.models import Figure
+from stats.models.enums import Qualifier, Unit
+from stats.rules.formatting import plain_decimal
 
 COLUMNS = [
     (

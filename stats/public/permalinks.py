@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from .models import OldSlug, Year
+from stats.models import OldSlug, Year
 
 
 def absolute_url(request, path):

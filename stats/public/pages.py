@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from .changes import describe_change
-from .enums import Qualifier
-from .formatting import format_value
-from .models import Figure, Year
+from stats.models import Figure, Year
+from stats.models.enums import Qualifier
+from stats.rules.changes import describe_change
+from stats.rules.formatting import format_value
 
 
 @dataclass(frozen=True)

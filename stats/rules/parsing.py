@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal, Inexact, InvalidOperation, localcontext
 
-from .enums import Qualifier
+from stats.models.enums import Qualifier
 
 MULTIPLIERS = {
     "": 1,

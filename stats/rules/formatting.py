@@ -9,7 +9,7 @@ exactly is shown whole.
 
 from decimal import Decimal
 
-from .enums import Qualifier, Unit
+from stats.models.enums import Qualifier, Unit
 
 MILLION = Decimal(1_000_000)
 # £10,000 steps are the finest a two-decimal "£1.23m" can show exactly.

@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import http_date
 
-from . import open_data
-from .models import Figure, Measure, Year
-from .permalinks import absolute_url, published_year_view
+from stats.models import Figure, Measure, Year
+from stats.public import open_data
+from stats.public.permalinks import absolute_url, published_year_view
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8; header=present", "json": "application/json"}
 EXTENSIONS = ("csv", "json")

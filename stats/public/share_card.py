@@ -1,10 +1,11 @@
 """The share images (1200×630): what a link to a year, or to one of its figures, looks like on
 social media and in link previews.
 
-Drawn with DejaVu Sans, which ships in stats/fonts/ with its licence: Pillow's own default font
-has no £ and no –. Every piece of text is measured and fitted to its place: a value shrinks
-until it fits its column (a number is never cut short: that would change what it claims), a
-measure's name wraps to two lines and then ends with "…", anything else ends with "…" on one.
+Drawn with DejaVu Sans, which ships in stats/public/fonts/ with its licence: Pillow's own
+default font has no £ and no –. Every piece of text is measured and fitted to its place: a
+value shrinks until it fits its column (a number is never cut short: that would change what it
+claims), a measure's name wraps to two lines and then ends with "…", anything else ends with
+"…" on one.
 
 A card is first laid out as a list of `Text` pieces, each with the box it must stay inside,
 then drawn: tests check the layout (every character has a glyph, nothing leaves the canvas
@@ -33,7 +34,7 @@ FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
 
 @functools.lru_cache(maxsize=64)
 def font(weight, size):
-    """DejaVu Sans from stats/fonts/ at this size, and never one of the machine's fonts.
+    """DejaVu Sans from stats/public/fonts/ at this size, and never one of the machine's fonts.
 
     ImageFont.truetype() is not used: when a file fails to open it quietly looks for a file of
     the same name among the machine's fonts. FreeTypeFont opens exactly this file or fails.

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .enums import YearState
-from .models import ChangeNote, Figure, Measure, PendingCorrection, Quote, Year
-from .plausibility import flags_for_year
+from stats.models import ChangeNote, Figure, Measure, PendingCorrection, Quote, Year
+from stats.models.enums import YearState
+from stats.rules.plausibility import flags_for_year
 
 # Changing only these is publishing, not editing: it does not make someone an editor.
 WORKFLOW_FIELDS = {

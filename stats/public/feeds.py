@@ -6,7 +6,7 @@ from django.template.defaultfilters import date as format_date
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Year
+from stats.models import Year
 
 
 class YearsFeed(Feed):

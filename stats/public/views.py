@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from . import calendar, charts, open_data, pages, share_card
-from .models import Measure, NextRelease, PreviewLink, PreviewLinkUse, Year
-from .permalinks import absolute_url, published_year_view
+from stats.models import Measure, NextRelease, PreviewLink, PreviewLinkUse, Year
+from stats.public import calendar, charts, open_data, pages, share_card
+from stats.public.permalinks import absolute_url, published_year_view
 
 
 def render_year(request, year, *, is_home=False, preview=None):

@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 
-from .pagecache import page_cache, without_database
+from stats.pagecache import page_cache, without_database
 
 
 @never_cache

@@ -4,8 +4,8 @@ approval, and is published with a change note on each of those years."""
 
 from django.db import transaction
 
-from .models import ChangeNote, Measure, PendingMeasureChange, Year
-from .publishing import PublishingError, second_person_required
+from stats.models import ChangeNote, Measure, PendingMeasureChange, Year
+from stats.rules.publishing import PublishingError, second_person_required
 
 PUBLIC_FIELDS = ["name", "description"]
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import DatabaseError
 
-from .models import NextRelease
+from stats.models import NextRelease
 
 
 def _next_release():

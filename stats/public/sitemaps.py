@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Figure, Measure, Year
+from stats.models import Figure, Measure, Year
 
 
 def _published():

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from .formatting import plain_decimal
-from .models import ChangeNote, Figure, Measure, Quote, Year
+from stats.models import ChangeNote, Figure, Measure, Quote, Year
+from stats.rules.formatting import plain_decimal
 
 KINDS = {"+": "added", "~": "changed", "-": "deleted"}
 IGNORED = {"unit"}  # copied from the measure, never typed

@@ -15,9 +15,9 @@ and the tests share them; `flags_for_year` gathers the evidence for a saved year
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .enums import Unit
-from .formatting import format_value
-from .models import Figure
+from stats.models import Figure
+from stats.models.enums import Unit
+from stats.rules.formatting import format_value
 
 FACTOR = 10
 # A percentage change can swing from 2% to 40% quite honestly; only amounts are compared.

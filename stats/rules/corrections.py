@@ -15,10 +15,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from .formatting import format_figure
-from .models import ChangeNote, Figure, Measure, PendingCorrection, Quote, Year
-from .publishing import PublishingError, second_person_problem
-from .publishing import problems_before_publishing as publishing_problems
+from stats.models import ChangeNote, Figure, Measure, PendingCorrection, Quote, Year
+from stats.rules.formatting import format_figure
+from stats.rules.publishing import PublishingError, second_person_problem
+from stats.rules.publishing import problems_before_publishing as publishing_problems
 
 YEAR_FIELDS = [
     "label",
