@@ -4,6 +4,7 @@ the font's empty box, and no text leaves its place on the 1200×630 canvas."""
 import functools
 import io
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -161,7 +162,7 @@ class TestEveryCharacterHasAGlyph:
     def test_the_font_is_the_projects_own_and_never_the_machines(self, monkeypatch, tmp_path):
         for name in share_card.FONT_FILES.values():
             assert (share_card.FONT_DIR / name).is_file()
-        assert share_card.FONT_DIR.parent.name == "stats"
+        assert share_card.FONT_DIR == Path(share_card.__file__).resolve().parent / "fonts"
         assert (share_card.FONT_DIR / "LICENCE").is_file()
         # Without the project's file there is no card: no quiet fallback to a system font of
         # the same name (DejaVu is installed on many machines, this one included perhaps).
