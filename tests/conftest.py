@@ -89,3 +89,13 @@ def pytest_collection_modifyitems(items):
             continue
         uses_db = item.get_closest_marker("django_db") or DB_FIXTURES & set(item.fixturenames)
         item.add_marker(pytest.mark.db if uses_db else pytest.mark.unit)
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(request, settings):
+    """Staff accounts made for a unit or db test are hashed with a quick hasher: the real one
+    is slow by design, and most tests make a few (it halves `make test-fast`). Not for
+    `server` tests, whose separate processes check passwords with the site's own hashers, nor
+    `browser` tests, whose accounts may be made once per module."""
+    if request.node.get_closest_marker("db") or request.node.get_closest_marker("unit"):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
