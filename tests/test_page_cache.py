@@ -13,6 +13,7 @@ import brotli
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from stats import signals
@@ -259,3 +260,31 @@ class TestInvalidation:
         for model in read:
             assert model in signals.PUBLIC_MODELS, f"{model.__name__} is not tracked"
             assert isinstance(model._default_manager.all(), PublicQuerySet), model.__name__
+
+
+class TestOneRenderPerRelease:
+    def test_a_request_that_looked_before_another_stored_the_page_does_not_render_it_again(
+        self, client, year, rf
+    ):
+        """The race behind two renders at a release moment: B loads the old copy, A renders
+        and stores the new one and lets go of the lock, then B takes the lock. B must answer
+        with A's page, not render it a second time."""
+        from stats.pagecache.middleware import PageCacheMiddleware
+
+        client.get("/years/2022/")  # a copy, for the version before the change
+        key = key_for(rf, "/years/2022/")
+        cache = page_cache()
+        old = cache.load(key)
+        signals.public_content_changed()  # the release: a new version
+        cache.memory.clear()
+        new = client.get("/years/2022/").content  # A renders and stores it for the new version
+        renders = []  # B's own render, if it made one: what the rest of the site would do
+
+        def rest_of_the_site(request):
+            renders.append(request.path)
+            return HttpResponse("rendered again")
+
+        response = PageCacheMiddleware(rest_of_the_site).render_once(
+            rf.get("/years/2022/"), key, cache.versions.current(), old
+        )  # B, still holding what it loaded before A stored
+        assert renders == [] and response.content == new

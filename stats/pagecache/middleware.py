@@ -113,6 +113,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if locked:
             try:
+                # Another request may have stored it between our look and our lock.
+                stored = cache.load(key)
+                if stored is not None and self.fresh(stored, state):
+                    cache.memory.put(key, stored)
+                    return respond(request, stored)
                 return self.render_and_store(request, key, state)
             finally:
                 try:
