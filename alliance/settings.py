@@ -217,6 +217,8 @@ AXES_CLIENT_IP_CALLABLE = "stats.admin.sign_in.client_address"
 # The reverse proxy's addresses (or networks): only their X-Forwarded-* headers are believed.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 AXES_RESET_ON_SUCCESS = True
+# History pages are for reading: no "Revert" button (stats/admin/history.py refuses the POST).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
 

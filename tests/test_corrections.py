@@ -277,3 +277,78 @@ class TestMeasures:
         response = fill(form, unit=Unit.COUNT).submit()
         assert "this cannot change: add a new measure instead" in response.text
         assert Measure.objects.get(pk=drugs.pk).unit == Unit.MONEY
+
+
+class TestSideDoorsFoundInReview:
+    def test_the_history_page_cannot_revert_a_measure(self, client, officer, drugs, publishers):
+        drugs.name = "Drugs recovered"
+        drugs.save()  # an older version exists to "revert" to
+        old = drugs.history.order_by("history_date").first()
+        for user in (officer, publishers[0]):
+            client.force_login(user)
+            response = client.post(
+                f"/admin/stats/measure/{drugs.pk}/history/{old.history_id}/",
+                {"name": "Drugs seized", "slug": "renamed", "unit": Unit.MONEY},
+            )
+            assert response.status_code == HTTPStatus.FORBIDDEN
+        assert Measure.objects.get(pk=drugs.pk).slug == "drugs"
+
+    def test_a_public_measure_keeps_its_address_and_its_order_waits(
+        self, django_app, client, drugs, public_year, publishers
+    ):
+        url = f"/admin/stats/measure/{drugs.pk}/change/"
+        form = fill(django_app.get(url, user=publishers[0]).forms["measure_form"], slug="moved")
+        assert "it cannot change" in form.submit().text
+        form = fill(
+            django_app.get(url, user=publishers[0]).forms["measure_form"],
+            display_order="99",
+            change_note="Reordered.",
+        )
+        assert form.submit().status_code == HTTPStatus.FOUND
+        assert Measure.objects.get(pk=drugs.pk).display_order != 99  # held for approval
+
+    def test_a_draft_cannot_take_a_public_years_old_address(self, django_app, officer, drugs):
+        year = make_publishable_year("2022")
+        publishing.publish(year, make_user("paul", "Publishers"))
+        year.refresh_from_db()
+        year.slug = "2022-results"
+        year.save()  # /years/2022/ now leads to /years/2022-results/
+        form = year_form(django_app, officer)
+        fill(form, label="2022 (revised)", slug="2022", title="T", introduction="I.")
+        fill(form, period_start="01/01/2022", period_end="31/12/2022")
+        assert "still leads there" in form.submit().text
+        assert django_app.get("/years/2022/").status_code == HTTPStatus.MOVED_PERMANENTLY
+
+    def test_a_withdrawn_notice_shows_the_title_the_public_saw(
+        self, django_app, client, officer, public_year, publishers
+    ):
+        title = public_year.title
+        publishing.unpublish(public_year, publishers[0], "A figure is being checked.")
+        fill(year_form(django_app, officer, public_year), title="Draft title").submit()
+        page = client.get("/years/2022/").content.decode()
+        assert title in page and "Draft title" not in page
+
+    def test_an_unscheduled_year_was_never_public(self, drugs, publishers):
+        moment = timezone.now() + datetime.timedelta(hours=1)
+        year = publishing.publish(make_publishable_year("2023"), publishers[0], at=moment)
+        publishing.unpublish(year, publishers[0])
+        year.refresh_from_db()
+        assert year.published_at is None
+        with time_machine.travel(moment + datetime.timedelta(days=1)):
+            assert not Year.objects.get(pk=year.pk).has_been_public
+
+    def test_the_staff_preview_asks_for_the_second_factor_too(
+        self, client, officer, public_year, settings
+    ):
+        settings.OTP_REQUIRED = True
+        client.force_login(officer)  # a password, no code
+        response = client.get(f"/staff-preview/{public_year.pk}/")
+        assert response.status_code == HTTPStatus.FOUND and "login" in response["Location"]
+
+    def test_confirming_an_unusual_value_is_a_change_to_hold_not_nothing(self, drugs, public_year):
+        before = corrections.content(public_year)
+        public_year.figures.filter(measure=drugs).update(confirmed_value=Decimal("4000000"))
+        after = corrections.content(public_year)
+        assert corrections.differences(before, after) == [
+            "Figure “Drugs seized”: £4m; headline confirmed as right"
+        ]

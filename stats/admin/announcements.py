@@ -2,11 +2,11 @@
 /next-release.ics."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import NextRelease
+from .history import ReadOnlyHistoryAdmin
 
 
 @admin.register(NextRelease)
-class NextReleaseAdmin(SimpleHistoryAdmin):
+class NextReleaseAdmin(ReadOnlyHistoryAdmin):
     list_display = ["label", "expected_at", "note"]

@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
 from stats.rules import measure_changes
 from stats.rules.publishing import PublishingError
 
 from ..models import Measure, PendingMeasureChange
+from .history import ReadOnlyHistoryAdmin
 
 PUBLISH_PERMISSION = "stats.publish_year"
 
@@ -23,8 +23,8 @@ class MeasureForm(forms.ModelForm):
         label="Public change note",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed to change the name or description of a measure the public has seen: "
-        "it is added under “Updates to this page” on every year that shows it.",
+        help_text="Needed to change the name, description or order of a measure the public has "
+        "seen: it is added under “Updates to this page” on every year that shows it.",
     )
 
     class Meta:
@@ -53,8 +53,15 @@ class MeasureForm(forms.ModelForm):
                     "Years already have figures for this measure, so this cannot change: add "
                     "a new measure instead (and mark this one's figures as not comparable).",
                 )
+        on_public_pages = bool(measure_changes.public_years(measure))
+        if on_public_pages and "slug" in self.changed_data:
+            self.add_error(
+                "slug",
+                "Pages the public has seen link to this measure at this address (its page, its "
+                "figures' embeds and share cards): it cannot change.",
+            )
         public = set(self.changed_data) & set(measure_changes.PUBLIC_FIELDS)
-        if public and measure_changes.public_years(measure):
+        if public and on_public_pages:
             if PendingMeasureChange.objects.filter(measure=measure).exists():
                 self.add_error(None, "A change to this measure is already waiting for approval.")
             if not cleaned.get("change_note", "").strip():
@@ -63,10 +70,12 @@ class MeasureForm(forms.ModelForm):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(ReadOnlyHistoryAdmin):
     form = MeasureForm
     list_display = ["name", "unit", "parent", "is_headline", "is_active", "display_order"]
-    list_editable = ["is_headline", "display_order"]
+    # Only the headline default is edited in the list: a new order for a measure on public
+    # pages goes through its form, and waits for approval like its name.
+    list_editable = ["is_headline"]
     list_filter = ["unit", "is_headline", "is_active"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}

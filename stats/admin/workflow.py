@@ -250,6 +250,13 @@ class YearWorkflowMixin:
     @method_decorator(require_POST)
     def share_view(self, request, object_id):
         year = self._year(request, object_id, permission="publish")
+        if year.withdrawn_at and not year.is_public:
+            self.message_user(
+                request,
+                "A withdrawn year cannot be shared: publish it again first.",
+                messages.ERROR,
+            )
+            return self._back(year)
         shared_with = request.POST.get("shared_with", "").strip()[:200]
         if not shared_with:
             self.message_user(request, "Say who the preview link is for.", messages.ERROR)

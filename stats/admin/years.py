@@ -123,9 +123,16 @@ class YearAdmin(YearWorkflowMixin, admin.ModelAdmin):
             savepoint, before = held
             after = corrections.content(form.instance)
             transaction.savepoint_rollback(savepoint)
-            pending = corrections.hold(
-                form.instance, before, after, request.user, form.cleaned_data.get("change_note", "")
-            )
+            try:
+                pending = corrections.hold(
+                    form.instance,
+                    before,
+                    after,
+                    request.user,
+                    form.cleaned_data.get("change_note", ""),
+                )
+            except corrections.AlreadyWaiting:
+                pending = "taken"
             request.held_correction = pending or "unchanged"
             form.instance.refresh_from_db()
 
@@ -133,7 +140,14 @@ class YearAdmin(YearWorkflowMixin, admin.ModelAdmin):
         held = getattr(request, "held_correction", None)
         if held is None:
             return super().response_change(request, obj)
-        if held == "unchanged":
+        if held == "taken":
+            self.message_user(
+                request,
+                "Someone else's correction to this year was saved a moment before yours, so "
+                "yours was not kept: see theirs below, then make yours again if it is needed.",
+                messages.ERROR,
+            )
+        elif held == "unchanged":
             self.message_user(request, "Nothing the public reads was changed.", messages.INFO)
         else:
             self.message_user(

@@ -109,6 +109,8 @@ class Year(models.Model):
     # Unpublished after being public: the year's address says so, and why, instead of a 404.
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(blank=True, editable=False)
+    # The title as the public last saw it: the notice at its address shows this, not later edits.
+    withdrawn_title = models.CharField(max_length=200, blank=True, editable=False)
     updated_at = models.DateTimeField("last edited", auto_now=True)
     # Optimistic locking: a save based on an out-of-date copy is refused, never merged.
     version = AutoIncVersionField()
@@ -147,8 +149,8 @@ class Year(models.Model):
             )
             if old:
                 OldSlug.objects.update_or_create(slug=old, defaults={"year": self})
-        # An address in use is nobody's old address any more.
-        OldSlug.objects.filter(slug=self.slug).delete()
+        # A year taking back its own old address (another year's is refused by clean()).
+        OldSlug.objects.filter(slug=self.slug, year_id=self.pk).delete()
         if self.state == YearState.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -159,6 +161,15 @@ class Year(models.Model):
     def clean(self):
         if self.photo and not self.photo_alt.strip():
             raise ValidationError({"photo_alt": "Describe the photo for people who cannot see it."})
+        slug = self.slug or self.slug_for(self.label or "")
+        taken = OldSlug.objects.filter(slug=slug).exclude(year_id=self.pk).first()
+        if taken is not None:
+            raise ValidationError(
+                {
+                    "slug": f"/years/{slug}/ used to be {taken.year}'s address and still leads "
+                    "there for the journalists who linked to it: choose another."
+                }
+            )
 
     # Each property says of one year what its queryset twin says of many (published(),
     # scheduled(), ever_public()); tests/test_public_vocabulary.py holds them to it.

@@ -36,6 +36,8 @@ def published_year_view(view=None, *, say_if_withdrawn=False):
             return redirect(name, slug=old.year.slug, **kwargs, permanent=True)
         if say_if_withdrawn:
             withdrawn = Year.objects.filter(slug=slug, withdrawn_at__isnull=False).first()
+            if withdrawn is None and old is not None:  # withdrawn, then given a new address
+                withdrawn = old.year if old.year.withdrawn_at else None
             if withdrawn is not None and not withdrawn.is_public:
                 return render(request, "stats/withdrawn.html", {"year": withdrawn}, status=410)
         raise Http404("No published year at this address.")

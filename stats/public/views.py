@@ -1,6 +1,7 @@
 """The public pages. Each view finds what to show and hands it to a template."""
 
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -167,7 +168,10 @@ def photo(request, name):
 def staff_preview(request, pk):
     """A year exactly as the public will see it, for staff who may view it in the admin: marked
     as a preview and never indexed. (The admin links here rather than rendering public pages.)"""
-    if not request.user.is_authenticated:
+    signed_in = request.user.is_authenticated
+    if signed_in and settings.OTP_REQUIRED:  # as the admin itself: password and second factor
+        signed_in = request.user.is_verified()
+    if not signed_in:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     if not (request.user.is_staff and request.user.has_perm("stats.view_year")):
         raise PermissionDenied

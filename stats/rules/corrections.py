@@ -12,7 +12,7 @@ text, its photo, each figure and each quote. Comparing two contents gives the ch
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stats.models import ChangeNote, Figure, Measure, PendingCorrection, Quote, Year
@@ -110,6 +110,7 @@ def differences(before, after):
             measure = measures[int(pk)]
             old_text, new_text = _figure_text(old, measure), _figure_text(new, measure)
             if old_text == new_text:  # only the confirmation of an unusual value
+                lines.append(f"Figure “{measure.name}”: {new_text} confirmed as right")
                 continue
             lines.append(f"Figure “{measure.name}”: {old_text} → {new_text}")
     old_quotes = {quote["id"]: quote for quote in before["quotes"]}
@@ -170,13 +171,21 @@ def apply_content(year, wanted, user):
         quote.save()
 
 
+class AlreadyWaiting(Exception):
+    """Another correction to the year was held a moment before: only one waits at a time."""
+
+
 def hold(year, before, after, user, change_note=""):
     """Keep a change to an approved year for approval; None when nothing public changed."""
     if not differences(before, after):
         return None
-    return PendingCorrection.objects.create(
-        year=year, made_by=user, change_note=change_note.strip(), before=before, after=after
-    )
+    try:
+        with transaction.atomic():
+            return PendingCorrection.objects.create(
+                year=year, made_by=user, change_note=change_note.strip(), before=before, after=after
+            )
+    except IntegrityError as error:  # two saves at once: the other one got there first
+        raise AlreadyWaiting from error
 
 
 @transaction.atomic

@@ -7,7 +7,8 @@ from django.db import transaction
 from stats.models import ChangeNote, Measure, PendingMeasureChange, Year
 from stats.rules.publishing import PublishingError, second_person_required
 
-PUBLIC_FIELDS = ["name", "description"]
+# What a year's page shows of a measure: its words, and where its figure sits on the page.
+PUBLIC_FIELDS = ["name", "description", "display_order"]
 
 
 def public_years(measure):

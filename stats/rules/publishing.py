@@ -26,6 +26,7 @@ WORKFLOW_FIELDS = {
     "approved_by",
     "withdrawn_at",
     "withdrawal_reason",
+    "withdrawn_title",
 }
 
 
@@ -220,6 +221,9 @@ def unpublish(year, user, reason=""):
             raise PublishingError(["Say why the year is withdrawn: the public will read it."])
         year.withdrawn_at = timezone.now()
         year.withdrawal_reason = reason.strip()
+        year.withdrawn_title = year.title
+    else:  # unscheduled before its time: nobody saw it, so it is not a correction later
+        year.published_at = None
     year.state = YearState.DRAFT
     year._history_user = user
     year.save()  # its pages' last good copies are voided too (stats/signals.py)
