@@ -36,7 +36,7 @@ urlpatterns = [
     ),
     path(
         "years/<slug:slug>/data.<format:extension>",
-        cached_page(open_data_views.year_data),
+        cached_page(views.any_origin(open_data_views.year_data)),
         name="year_data",
     ),
     path("years/<slug:slug>/embed/<slug:measure>/", cached_page(views.embed), name="embed"),
@@ -44,7 +44,11 @@ urlpatterns = [
     path("accessibility/", cached_page(views.accessibility), name="accessibility"),
     path("about/", cached_page(views.about), name="about"),
     path("data/", cached_page(open_data_views.data_page), name="data"),
-    path("data/all.<format:extension>", cached_page(open_data_views.all_data), name="all_data"),
+    path(
+        "data/all.<format:extension>",
+        cached_page(views.any_origin(open_data_views.all_data)),
+        name="all_data",
+    ),
     path("feed.xml", cached_page(views.any_origin(YearsFeed())), name="feed"),
     path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", cached_page(views.robots_txt), name="robots"),

@@ -9,6 +9,7 @@ from stats.models.enums import Unit, YearState
 from stats.rules.parsing import parse_amount
 from stats.rules.plausibility import (
     Evidence,
+    evidence_for,
     flags,
     flags_for_year,
     is_implausible,
@@ -131,3 +132,15 @@ def test_a_flag_says_what_was_probably_meant():
 def test_no_false_alarm_on_the_2022_release():
     load_demo()
     assert flags_for_year(Year.objects.get(slug="2022")) == []
+
+
+@pytest.mark.django_db
+def test_the_year_before_is_read_once_for_a_whole_grid(django_assert_num_queries):
+    measures = [make_measure(unit=Unit.MONEY) for _ in range(5)]
+    for measure in measures:
+        make_figure(make_year(f"20{10 + measures.index(measure)}"), measure, "1000000")
+    year = make_year("2023", state=YearState.DRAFT, published_at=None)
+    rows = [(measure, Decimal("10.4")) for measure in measures]
+    with django_assert_num_queries(1):
+        evidence = evidence_for(rows, year)
+    assert all(evidence[m.pk].previous == Decimal("1000000") for m in measures)

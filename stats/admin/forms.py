@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from stats.models.enums import Unit
+from stats.rules import corrections
 from stats.rules.formatting import format_value, plain_decimal
 from stats.rules.parsing import AmountError, parse_amount
 from stats.rules.photos import clean_photo
@@ -236,19 +237,8 @@ class QuoteFormSet(CorrectionFormSetMixin, forms.BaseInlineFormSet):
 class YearForm(forms.ModelForm):
     """The year's own fields, with the version it was opened at for optimistic locking."""
 
-    PUBLIC_FIELDS = [
-        "label",
-        "slug",
-        "title",
-        "introduction",
-        "other_results",
-        "period_start",
-        "period_end",
-        "photo",
-        "photo_alt",
-        "photo_caption",
-        "photo_credit",
-    ]
+    # What the public reads of the year itself: the same fields a held correction carries.
+    PUBLIC_FIELDS = corrections.YEAR_FIELDS
 
     change_note = forms.CharField(
         label="Public change note",

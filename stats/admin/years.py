@@ -19,6 +19,14 @@ from .forms import FigureForm, FigureFormSet, QuoteFormSet, YearForm
 from .workflow import YearWorkflowMixin
 
 
+def grid_rows(request, year):
+    """The figure grid's rows, worked out once per request (the count of empty rows and the
+    rows themselves are asked for separately)."""
+    if getattr(request, "figure_grid_rows", None) is None:
+        request.figure_grid_rows = figure_rows_for(year)
+    return request.figure_grid_rows
+
+
 class FigureInline(admin.TabularInline):
     model = Figure
     form = FigureForm
@@ -28,7 +36,7 @@ class FigureInline(admin.TabularInline):
     verbose_name_plural = "Figures"
 
     def get_extra(self, request, obj=None, **kwargs):
-        return sum(1 for _, initial in figure_rows_for(obj) if initial)
+        return sum(1 for _, initial in grid_rows(request, obj) if initial)
 
 
 class QuoteInline(admin.StackedInline):
@@ -103,7 +111,7 @@ class YearAdmin(YearWorkflowMixin, admin.ModelAdmin):
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, FigureInline):
-            rows = figure_rows_for(obj)
+            rows = grid_rows(request, obj)
             # The same rows on display and on saving, so untouched rows are left out.
             kwargs["initial"] = [initial for _, initial in rows if initial]
             kwargs["rows"] = rows

@@ -28,7 +28,6 @@ def _body(request, data, extension, title, page_url):
 def _download(request, years, name, extension, title, page_url):
     body = _body(request, open_data.rows(years), extension, title, page_url)
     response = HttpResponse(body, content_type=CONTENT_TYPES[extension])
-    response["Access-Control-Allow-Origin"] = "*"  # other sites' scripts may fetch the data
     response["Content-Disposition"] = (
         f'attachment; filename="{open_data.filename(name, extension)}"'
     )

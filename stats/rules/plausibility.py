@@ -138,12 +138,21 @@ def flags(value: Decimal | None, evidence: Evidence) -> list[Flag]:
     return found
 
 
-def previous_published_figure(year, measure):
-    """The same measure's figure in the latest published year that ended before this one began."""
-    figures = Figure.objects.public().filter(measure=measure).exclude(year_id=year.pk)
+def previous_published_figures(year, measures):
+    """For each measure, its figure in the latest published year that ended before this one
+    began: {measure pk: figure}. One query however many measures."""
+    figures = Figure.objects.public().filter(measure__in=measures).exclude(year_id=year.pk)
     if year.period_start:
         figures = figures.filter(year__period_end__lt=year.period_start)
-    return figures.select_related("year").order_by("-year__period_end").first()
+    latest = {}
+    for figure in figures.select_related("year").order_by("-year__period_end"):
+        latest.setdefault(figure.measure_id, figure)
+    return latest
+
+
+def previous_published_figure(year, measure):
+    """The same measure's figure in the latest published year that ended before this one began."""
+    return previous_published_figures(year, [measure]).get(measure.pk)
 
 
 def evidence_for(rows, year):
@@ -155,9 +164,10 @@ def evidence_for(rows, year):
     values = {measure.pk: value for measure, value in rows if value is not None}
     money = [value for measure, value in rows if measure.unit == Unit.MONEY and value is not None]
     by_pk = {measure.pk: measure for measure, _ in rows}
+    earlier = previous_published_figures(year, list(by_pk)) if year is not None else {}
     result = {}
     for measure, value in rows:
-        previous = previous_published_figure(year, measure) if year is not None else None
+        previous = earlier.get(measure.pk)
         parent = measure.parent if measure.parent_id else None
         siblings = tuple(
             values[m.pk]
