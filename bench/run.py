@@ -7,12 +7,10 @@ without one query (bench/stack.py).
 Everything binds to 127.0.0.1 and stops by itself. Results go to bench/results.md.
 """
 
-import contextlib
 import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -167,6 +165,8 @@ def main():
 
     print(f"wrk: {CONNECTIONS} connections, {THREADS} threads, {SECONDS}s per run")
     cached = measure_site({**env, "PAGE_CACHE": "true"}, "cached")
+    from tests.servers import redis_server  # importable once bench/proxy.py set the path
+
     with redis_server() as cache_url:
         cached_redis = measure_site({**env, "PAGE_CACHE": "true", "CACHE_URL": cache_url}, "redis")
     uncached = measure_site({**env, "PAGE_CACHE": "false"}, "uncached")
@@ -215,27 +215,6 @@ def main():
 def started(server):
     wait_until_up(server.port, "/healthz")
     return server
-
-
-@contextlib.contextmanager
-def redis_server():
-    """Debian's redis-server on a free loopback port, for the run only."""
-    if not shutil.which("redis-server"):
-        raise SystemExit("redis-server is not installed: apt-get install redis-server")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(  # noqa: S603 - fixed arguments, loopback only
-        [shutil.which("redis-server"), "--bind", "127.0.0.1", "--port", str(port)]
-        + ["--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(0.5)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def compressed_sizes(env):

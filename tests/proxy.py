@@ -64,8 +64,15 @@ class Proxy:
 
 
 @contextmanager
-def nginx(upstream, folder, static_root=ROOT / "static"):
-    """nginx on free loopback ports, passing to `upstream` (host:port)."""
+def nginx(upstream, folder, static_root=None):
+    """nginx on free loopback ports, passing to `upstream` (host:port). Static files are served
+    from `static_root`, by default a copy of the project's in `folder`: nginx's workers run as
+    www-data, which cannot enter a clone in a private folder (e.g. one made by mktemp -d)."""
+    if static_root is None:
+        static_root = folder / "static-files"
+        shutil.copytree(ROOT / "static", static_root)
+        for path in [static_root, *static_root.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
     state = folder / "nginx"
     state.mkdir()
     cert, key = self_signed_certificate(folder)

@@ -3,6 +3,7 @@ loopback, stopped when the test ends."""
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -157,3 +158,42 @@ def remove_committed_data():
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
     get_user_model().objects.all().delete()
+
+
+def start_redis(port):
+    """Debian's redis-server on a loopback port, answering pings before this returns."""
+    import redis as redis_client
+
+    binary = shutil.which("redis-server")
+    if binary is None:  # make test installs it: a missing server is a failure, not a skip
+        raise RuntimeError("redis-server is not installed: `make tools` installs it")
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments, loopback only
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis_client.Redis(port=port)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            client.ping()
+            return process
+        except redis_client.ConnectionError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def stop(process):
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@contextmanager
+def redis_server():
+    """A throwaway Redis for the block: its CACHE_URL."""
+    port = free_port()
+    process = start_redis(port)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop(process)

@@ -5,9 +5,7 @@ requests at once for a page that has just changed. Every load loop is bounded in
 import http.client
 import json
 import os
-import shutil
 import socket
-import subprocess
 import threading
 import time
 import urllib.error
@@ -21,7 +19,15 @@ import redis as redis_client
 from stats.models.enums import Unit
 
 from .factories import make_figure, make_measure, make_quote, make_year
-from .servers import database_url, free_port, gunicorn, production_env, remove_committed_data
+from .servers import (
+    database_url,
+    free_port,
+    gunicorn,
+    production_env,
+    remove_committed_data,
+    start_redis,
+    stop,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db]
 PAGES = ["/", "/years/2022/"]
@@ -45,31 +51,6 @@ def published_year(django_db_setup, django_db_blocker):
 @pytest.fixture
 def cache_dir(tmp_path):
     return str(tmp_path / "page-cache")
-
-
-def start_redis(port):
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed (make test installs it)")
-    process = subprocess.Popen(  # noqa: S603 - Debian's redis-server on loopback only
-        [shutil.which("redis-server"), "--bind", "127.0.0.1", "--port", str(port)]
-        + ["--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis_client.Redis(port=port)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            client.ping()
-            return process
-        except redis_client.ConnectionError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("redis-server did not start")
-
-
-def stop(process):
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def get(url, path, headers=None, timeout=15):

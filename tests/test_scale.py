@@ -5,7 +5,6 @@ import re
 import shutil
 import subprocess
 import time
-from contextlib import contextmanager
 from http import HTTPStatus
 
 import pytest
@@ -17,9 +16,9 @@ from .factories import make_figure, make_measure, make_quote, make_year
 from .servers import (
     ADMIN_PASSWORD,
     Browser,
-    free_port,
     gunicorn,
     production_env,
+    redis_server,
     remove_committed_data,
 )
 
@@ -43,35 +42,8 @@ def published_year(django_db_setup, django_db_blocker):
             remove_committed_data()
 
 
-@contextmanager
-def redis():
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed (make test installs it)")
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 - Debian's redis-server on loopback only
-        [
-            shutil.which("redis-server"),
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(0.3)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def test_two_servers_sharing_redis_show_a_change_made_through_either(published_year):
-    with redis() as cache_url:
+    with redis_server() as cache_url:
         env = production_env(CACHE_URL=cache_url, OTP_REQUIRED="false")
         with gunicorn(env) as first, gunicorn(env) as second:
             a, b = Browser(first), Browser(second)
