@@ -184,6 +184,10 @@ PAGE_CACHE_MEMORY_PAGES = env.int("PAGE_CACHE_MEMORY_PAGES", default=256)
 # time, pages rendered from the database meanwhile.
 PAGE_CACHE_REDIS_TIMEOUT = env.float("PAGE_CACHE_REDIS_TIMEOUT", default=0.5)
 PAGE_CACHE_REDIS_BREAKER_SECONDS = env.float("PAGE_CACHE_REDIS_BREAKER_SECONDS", default=5)
+# Each process keeps a copy of the content version, told of changes by Redis, and trusts it
+# while Redis was heard from within this many seconds: the longest a machine may show the
+# previous version after a network fault that loses packets without closing the connection.
+PAGE_CACHE_REDIS_HEARTBEAT_SECONDS = env.float("PAGE_CACHE_REDIS_HEARTBEAT_SECONDS", default=1)
 # After a database failure, last good copies are served without trying it for this long.
 PAGE_CACHE_DATABASE_BREAKER_SECONDS = env.float("PAGE_CACHE_DATABASE_BREAKER_SECONDS", default=5)
 # How long a CDN may hold a public page; browsers always revalidate (previews and the admin

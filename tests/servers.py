@@ -153,6 +153,10 @@ def remove_committed_data():
     from django.apps import apps
     from django.contrib.auth import get_user_model
 
+    # pytest-django sets up the test database only for a session with a django_db test in it:
+    # a module without the mark, run alone, would reach the developer's own database here.
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        raise RuntimeError("Not a test database: mark the module's tests django_db")
     # TRUNCATE, because public change notes refuse to be deleted row by row (append-only).
     tables = [model._meta.db_table for model in apps.get_app_config("stats").get_models()]
     with connection.cursor() as cursor:

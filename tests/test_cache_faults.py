@@ -129,13 +129,12 @@ def test_redis_stopped_under_load_costs_no_errors_and_comes_back_by_itself(
             client = redis_client.Redis(port=port)
             assert client.keys("pagecache:page:*")  # cached again, with no restart
 
-            # A cached page costs one round trip to Redis, one small read.
+            # Subscribed again too: a cached page asks Redis nothing (its heartbeat aside).
             client.config_resetstat()
             for _ in range(20):
                 assert get(url, "/years/2022/")[0] == HTTPStatus.OK
             stats = client.info("commandstats")
-            calls = sum(v["calls"] for k, v in stats.items() if "config" not in k)
-            assert calls == 20, stats
+            assert set(stats) <= {"cmdstat_config|resetstat", "cmdstat_ping"}, stats
     finally:
         stop(process)
 

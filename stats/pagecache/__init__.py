@@ -45,6 +45,7 @@ class PageCache:
                 settings.PAGE_CACHE_REDIS_URL,
                 timeout=settings.PAGE_CACHE_REDIS_TIMEOUT,
                 breaker_seconds=settings.PAGE_CACHE_REDIS_BREAKER_SECONDS,
+                heartbeat=settings.PAGE_CACHE_REDIS_HEARTBEAT_SECONDS,
             )
         else:
             self.store = LocalStore(settings.SHARED_CACHE_DIR)

@@ -2,7 +2,9 @@
 Redis cache pickles what it stores, and a pickle from a shared server can run code).
 
 Every call has a short timeout, and a failure opens a breaker: while it is open no call is
-made, so a dead Redis costs microseconds, not a timeout per request.
+made, so a dead Redis costs microseconds, not a timeout per request. Each change of version
+is published, so each process keeps a copy of it (redis_changes.py) and a cached page costs
+no round trip.
 """
 
 import logging
@@ -13,6 +15,7 @@ from redis.retry import Retry
 
 from .breaker import Breaker
 from .local_store import Unavailable
+from .redis_changes import CHANNEL, Subscription
 from .version_file import encode, parse
 
 logger = logging.getLogger("stats.pagecache")
@@ -23,6 +26,7 @@ VERSION, GENERATION = "pagecache:version", "pagecache:generation"
 REPLACE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
     redis.call('SET', KEYS[1], ARGV[2])
+    redis.call('PUBLISH', KEYS[2], '')
     return 1
 end
 return 0
@@ -32,7 +36,7 @@ return 0
 class RedisStore:
     shared_between_machines = True
 
-    def __init__(self, url, timeout, breaker_seconds):
+    def __init__(self, url, timeout, breaker_seconds, heartbeat):
         self.client = redis.Redis.from_url(
             url,
             socket_timeout=timeout,
@@ -41,6 +45,7 @@ class RedisStore:
         )
         self.breaker = Breaker(breaker_seconds)
         self._replace = self.client.register_script(REPLACE)
+        self.subscription = Subscription(self.client, self._read, heartbeat, timeout)
 
     def _call(self, method, *args, **kwargs):
         if self.breaker.is_open:
@@ -53,8 +58,15 @@ class RedisStore:
             self.breaker.trip()
             raise Unavailable(str(error)) from error
 
+    def current_state(self):
+        """The state for a request: this process's copy while it is known to be current."""
+        return self._call(self.subscription.state)
+
     def read_state(self):
-        version, generation = self._call(self.client.mget, VERSION, GENERATION)
+        return self._call(self._read)
+
+    def _read(self):
+        version, generation = self.client.mget(VERSION, GENERATION)
         if version is None or generation is None:
             return None
         return parse(version + b" " + generation)
@@ -63,13 +75,17 @@ class RedisStore:
         pipe = self.client.pipeline(transaction=True)
         pipe.set(VERSION, _version_line(state))
         pipe.set(GENERATION, state["generation"])
+        pipe.publish(CHANNEL, b"")
         self._call(pipe.execute)
+        self.subscription.forget()
 
     def replace_state(self, old, new):
         if old["generation"] != new["generation"]:
             raise ValueError("a scheduled renewal keeps the generation")
         line = (_version_line(old), _version_line(new))
-        return bool(self._call(self._replace, keys=[VERSION], args=line))
+        replaced = bool(self._call(self._replace, keys=[VERSION, CHANNEL], args=line))
+        self.subscription.forget()
+        return replaced
 
     def get(self, key):
         return self._call(self.client.get, f"pagecache:page:{key}")
@@ -100,6 +116,7 @@ class RedisStore:
         keys = list(self._call(self.client.scan_iter, "pagecache:*"))
         if keys:
             self._call(self.client.delete, *keys)
+        self._call(self.client.publish, CHANNEL, b"")
 
 
 def _version_line(state):

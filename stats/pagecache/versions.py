@@ -46,7 +46,7 @@ class Versions:
             if self._missed is not None:
                 self._renew(void=self._missed)
                 self._missed = None
-            state = self.store.read_state()
+            state = self.store.current_state()
             if state is None:
                 return self._renew(void=True)
             if state["until"] is not None and time.time() >= state["until"]:

@@ -1,0 +1,205 @@
+"""The page cache with Redis, as several machines share it: each process keeps a copy of the
+content version that Redis keeps in step (stats/pagecache/redis_changes.py), so a cached page
+asks Redis nothing, and yet a change made on any machine shows on the next request on every
+other. Each "machine" here is a RedisStore of its own on one real Redis server."""
+
+import os
+import socket
+import threading
+import time
+import uuid
+from http import HTTPStatus
+
+import pytest
+import redis as redis_client
+
+from stats.models import Figure
+from stats.models.enums import Unit
+from stats.pagecache import Unavailable, page_cache
+from stats.pagecache.redis_store import RedisStore
+
+from .factories import make_figure, make_measure, make_year
+from .servers import gunicorn, production_env, redis_server
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture
+def redis(redis_url):
+    client = redis_client.Redis.from_url(redis_url)
+    client.flushall()
+    return client
+
+
+def machine(url, heartbeat=1.0):
+    return RedisStore(url, timeout=0.5, breaker_seconds=5, heartbeat=heartbeat)
+
+
+GENERATION = uuid.uuid4().hex
+
+
+def state(until=None):
+    return {"version": uuid.uuid4().hex, "until": until, "generation": GENERATION}
+
+
+def reads(redis):
+    """How many times the version was read from Redis since the last reset."""
+    return redis.info("commandstats").get("cmdstat_mget", {}).get("calls", 0)
+
+
+def test_a_cached_page_asks_redis_nothing(redis, redis_url):
+    here = machine(redis_url)
+    here.write_state(first := state())
+    assert here.current_state() == first  # subscribes, reads once
+    redis.config_resetstat()
+    for _ in range(500):  # for longer than the heartbeat, as a busy server would
+        assert here.current_state() == first
+        time.sleep(0.003)
+    stats = redis.info("commandstats")
+    assert set(stats) == {"cmdstat_ping", "cmdstat_config|resetstat"}, stats  # no read at all
+    assert stats["cmdstat_ping"]["calls"] <= 5  # one per half heartbeat, not per request
+
+
+@pytest.mark.parametrize("change", ["write", "replace", "clear"])
+def test_a_change_on_another_machine_shows_on_the_next_request(redis, redis_url, change):
+    here, there = machine(redis_url), machine(redis_url)
+    there.write_state(first := state(until=time.time() + 3600))
+    assert here.current_state() == first
+    assert here.current_state() == first  # from its own copy now
+    if change == "write":
+        there.write_state(second := state())
+    elif change == "replace":  # a scheduled moment, noticed there first
+        assert there.replace_state(first, second := state())
+    else:
+        there.clear()
+        second = None
+    assert here.current_state() == second
+
+
+def test_a_lost_subscription_costs_a_round_trip_not_a_stale_page(redis, redis_url):
+    here, there = machine(redis_url), machine(redis_url)
+    there.write_state(state())
+    here.current_state()
+    redis.client_kill_filter(_type="pubsub")  # its change is never sent to `here`
+    there.write_state(second := state())
+    assert here.current_state() == second
+    here.current_state()
+    assert redis.client_list(_type="pubsub")  # subscribed again
+
+
+def test_a_silent_network_shows_the_old_version_no_longer_than_the_heartbeat(redis, redis_url):
+    """Packets lost without the connection closing: the copy is trusted only while Redis was
+    heard from recently, then Redis counts as unreachable (pages rendered uncached)."""
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    with Relay(port) as relay:
+        here = machine(f"redis://127.0.0.1:{relay.port}/0", heartbeat=0.4)
+        there = machine(redis_url)
+        there.write_state(first := state())
+        assert here.current_state() == first
+        relay.freeze()
+        there.write_state(state())
+        assert here.current_state() == first  # within the heartbeat: the promised bound
+        time.sleep(0.5)
+        with pytest.raises(Unavailable):
+            here.current_state()
+
+
+def test_a_forked_worker_subscribes_for_itself(redis, redis_url):
+    """gunicorn forks workers from a master: a child must not read or close the parent's
+    subscription."""
+    here = machine(redis_url)
+    here.write_state(state())
+    here.current_state()
+    subscribed = {c["id"] for c in redis.client_list(_type="pubsub")}
+    pid = os.fork()
+    if pid == 0:  # the child: its own subscription, then gone
+        code = 2
+        try:
+            here.current_state()
+            code = 0 if len(redis.client_list(_type="pubsub")) == len(subscribed) + 1 else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    machine(redis_url).write_state(second := state())
+    assert here.current_state() == second
+    assert {c["id"] for c in redis.client_list(_type="pubsub")} == subscribed  # the same one
+
+
+@pytest.mark.django_db(transaction=True)  # committed as it goes, so the servers see it
+def test_a_correction_shows_on_every_worker_at_once(redis, redis_url, settings, tmp_path):
+    """Three workers, each with the page in memory; the change is made by another process
+    (as an admin on another machine would), and no request after it sees the old figure."""
+    from .test_cache_faults import get
+
+    year = make_year("2022", title="Results 2022")
+    measure = make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True)
+    make_figure(year, measure, "4000000")
+    env = production_env(CACHE_URL=redis_url, WEB_CONCURRENCY="3")
+    settings.PAGE_CACHE_REDIS_URL = redis_url
+    page_cache.cache_clear()
+    try:
+        with open(tmp_path / "log", "w") as log, gunicorn(env, log=log) as url:
+            for _ in range(60):
+                status, body, _, _ = get(url, "/years/2022/")
+                assert status == HTTPStatus.OK and "£4m" in body.decode()
+            redis.config_resetstat()
+            for _ in range(60):
+                assert get(url, "/years/2022/")[0] == HTTPStatus.OK
+            assert reads(redis) == 0  # every worker answered from its own copy
+            Figure.objects.filter(year=year).update(value=4200000)
+            bodies = [get(url, "/years/2022/")[1].decode() for _ in range(60)]
+            assert all("£4.2m" in body for body in bodies)
+    finally:
+        page_cache.cache_clear()
+
+
+class Relay:
+    """Between a client and Redis: passes bytes on until frozen, then holds them, as a
+    network that loses packets without closing the connection would."""
+
+    def __init__(self, upstream_port):
+        self.upstream_port = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.flowing = threading.Event()
+        self.flowing.set()
+        self.sockets = []
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self.pump, args=(a, b), daemon=True).start()
+
+    def pump(self, source, sink):
+        try:
+            while data := source.recv(65536):
+                self.flowing.wait()
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def freeze(self):
+        self.flowing.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.flowing.set()
+        self.listener.close()
+        for s in self.sockets:
+            s.close()
