@@ -4,7 +4,6 @@ One module for every environment: each knob comes from the environment (or a `.e
 beside manage.py) with a default that is safe for development. `.env.example` lists them all.
 """
 
-import os
 from pathlib import Path
 
 import environ
@@ -163,15 +162,10 @@ CACHE_URL = env.str("CACHE_URL", default="locmemcache://alliance")
 CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
 PAGE_CACHE_REDIS_URL = CACHE_URL if CACHE_URL.startswith(("redis://", "rediss://")) else ""
 # A folder the site makes for itself, owner-only; it refuses one another user owns or others
-# may write to (a planted page must never be served).
-SHARED_CACHE_DIR = env.str(
-    "SHARED_CACHE_DIR",
-    default=str(
-        Path(os.environ["XDG_RUNTIME_DIR"]) / "alliance-page-cache"
-        if os.environ.get("XDG_RUNTIME_DIR")
-        else BASE_DIR / ".local" / "page-cache"
-    ),
-)
+# may write to (a planted page must never be served). The default is the checkout's, whatever
+# the shell: a command run by hand (a data fix, a scheduled year) must renew the version the
+# server reads, or the server goes on serving the page as it was.
+SHARED_CACHE_DIR = env.str("SHARED_CACHE_DIR", default=str(BASE_DIR / ".local" / "page-cache"))
 # Public pages are rendered once per content version and served from the cache after that.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)

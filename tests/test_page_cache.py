@@ -128,6 +128,27 @@ class TestThePrivateFolder:
         with pytest.raises(ImproperlyConfigured, match="not a folder"):
             private_folder(str(tmp_path / "link"))
 
+    def test_the_same_folder_whatever_the_shell(self):
+        """A command run by hand from an SSH session (which sets XDG_RUNTIME_DIR) must renew
+        the version the server reads, or the server goes on serving the page as it was."""
+        import subprocess
+        import sys
+
+        def folder(**extra):
+            env = {k: v for k, v in os.environ.items() if k != "SHARED_CACHE_DIR"}
+            env.pop("XDG_RUNTIME_DIR", None)
+            env.update(DJANGO_SETTINGS_MODULE="alliance.settings", DEBUG="true", **extra)
+            code = "from django.conf import settings; print(settings.SHARED_CACHE_DIR)"
+            return subprocess.run(  # noqa: S603 - our own settings, fixed arguments
+                [sys.executable, "-c", f"import django; django.setup(); {code}"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+
+        assert folder() == folder(XDG_RUNTIME_DIR="/run/user/0")
+
 
 class TestKeys:
     def test_ports_query_strings_and_case_make_no_new_entries(self, client, year, settings):

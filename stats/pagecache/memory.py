@@ -1,5 +1,5 @@
-"""Each worker's own copies of the pages it has served, so a cached page costs one small read
-of the content version (memory-mapped, or one Redis round trip) and no copying of its bytes.
+"""Each worker's own copies of the pages it has served, so a cached page costs one look at the
+content version (memory-mapped, or a copy Redis keeps in step) and no copying of its bytes.
 Bounded: the least recently used copy makes room."""
 
 import threading

@@ -1,17 +1,17 @@
 """Each process's copy of the content version, kept in step by Redis, so a cached page costs
-no round trip.
+no round trip and no system call.
 
-Every change of version is published on a channel each process subscribes to. A request
-looks at the subscription without waiting: a message there means "read the version again";
-with nothing there, this process's copy is current. Redis sends a subscriber its messages in
-order, so a pong proves that every change published before its ping was sent has arrived.
-While it serves, a process pings every half `heartbeat`, and trusts its copy only while the
-last answered ping was sent within `heartbeat` seconds; otherwise it subscribes again (one
-round trip, and a failure is Redis's). So after a network fault that loses packets without
-closing the connection, a machine serves the previous version for at most `heartbeat`.
+Every change of version is published on a channel. In each process a thread subscribes,
+reads the version again when told of a change, and pings Redis every quarter `heartbeat`:
+Redis sends a subscriber its messages in order, so a pong proves that every change published
+before its ping was sent has arrived. A request takes the copy while the last answered ping
+was sent within `heartbeat` seconds, and otherwise reads the version from Redis itself.
 
-Nothing runs in the background: a gunicorn worker forked from a master that had subscribed
-simply subscribes again.
+So a change made on any machine reaches every process as fast as a message crosses the
+network (a few milliseconds at most), the process that made it reads it at once, and after a
+network fault that loses packets without closing the connection a machine serves the
+previous version for at most `heartbeat`. The thread is started by the first request of each
+process, so a gunicorn worker forked from the master has its own.
 """
 
 import logging
@@ -34,72 +34,99 @@ class Subscription:
         self.heartbeat = heartbeat
         self.timeout = timeout
         self._lock = threading.Lock()
-        self._pubsub = None
         self._pid = None
         self._state = None
         self._heard = 0.0  # when the last answered ping (or the subscription) was sent
-        self._pings = deque()  # when each ping still unanswered was sent
-        self._pinged = 0.0
+        # Reads are numbered as they begin, and the copy only ever takes a later one's answer:
+        # a slow read begun before a change cannot undo the read made after it.
+        self._reads = self._kept = 0
+        self._stopping = threading.Event()
 
     def state(self):
-        """The current state: this process's copy while the subscription is known to be in
-        step, else read from Redis. Failing to reach Redis is the caller's error; a broken
-        subscription is made again."""
-        with self._lock:
-            if self._pubsub is not None and self._pid == os.getpid():
-                try:
-                    if self._in_step(time.monotonic()):
-                        return self._state
-                except (redis.RedisError, OSError) as error:
-                    # After a quiet spell too, when no ping was sent: not a fault by itself.
-                    logger.info("Page cache subscription out of step, subscribing again: %s", error)
-                    self._close()
-            if self._pubsub is None or self._pid != os.getpid():
-                self._subscribe()
-            self._state = self.read()
-            return self._state
+        """The current state: this process's copy while it is known to be current, else read
+        from Redis (whose failure is the caller's to handle)."""
+        if self._pid != os.getpid():
+            self._start()
+        state = self._state
+        if state is not None and time.monotonic() - self._heard < self.heartbeat:
+            return state
+        return self.read()
+
+    @property
+    def in_step(self):
+        return (
+            self._pid == os.getpid()
+            and self._state is not None
+            and time.monotonic() - self._heard < self.heartbeat
+        )
 
     def forget(self):
-        """This process changed the version: read it afresh on the next request rather than
-        wait for its own message."""
+        """This process has just changed the version: read it again now, rather than serve
+        the copy until its own message comes back."""
         with self._lock:
-            self._state = None
-
-    def _in_step(self, now):
-        changed = False
-        while (message := self._pubsub.get_message(timeout=0)) is not None:
-            if message["type"] == "pong" and self._pings:
-                self._heard = self._pings.popleft()
-            changed = changed or message["type"] == "message"
-        if now - self._heard > self.heartbeat:
-            raise redis.TimeoutError("no answer within the heartbeat")
-        if now - self._pinged > self.heartbeat / 2:
-            self._pubsub.ping()
-            self._pings.append(now)
-            self._pinged = now
-        return not changed and self._state is not None
-
-    def _subscribe(self):
-        # A subscription made before a fork belongs to the parent: leave its socket alone.
-        self._pubsub, self._pid = None, os.getpid()
-        pubsub = self.client.pubsub()
-        sent = time.monotonic()
+            self._state, self._kept = None, self._reads
         try:
+            self._refresh()
+        except (redis.RedisError, OSError):
+            pass  # requests read it from Redis meanwhile
+
+    def _start(self):
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            # Forked: the parent's thread did not come along, and its connection is the
+            # parent's to use.
+            self._pid, self._state, self._heard = os.getpid(), None, 0.0
+            threading.Thread(target=self._listen, name="page cache version", daemon=True).start()
+
+    def stop(self):
+        """No more subscription (requests read the version from Redis)."""
+        self._stopping.set()
+
+    def _listen(self):
+        failing = False
+        while not self._stopping.is_set():
+            try:
+                self._follow()
+            except (redis.RedisError, OSError) as error:
+                if not failing:  # once per outage: Redis's own failures are logged elsewhere
+                    logger.info("Page cache subscription lost, subscribing again: %s", error)
+            self._heard, failing = 0.0, True
+            self._stopping.wait(self.heartbeat)
+
+    def _follow(self):
+        pubsub = self.client.pubsub()
+        try:
+            sent = time.monotonic()
             pubsub.subscribe(CHANNEL)
             # Confirmed before the version is read, so no change can fall between the two.
             confirmation = pubsub.get_message(timeout=self.timeout)
             if confirmation is None or confirmation["type"] != "subscribe":
                 raise redis.TimeoutError("no confirmation of the subscription")
-        except BaseException:
+            self._refresh()
+            self._heard = sent
+            pings, pinged = deque(), sent
+            while not self._stopping.is_set():
+                message = pubsub.get_message(timeout=self.heartbeat / 4)
+                if message is not None and message["type"] == "pong" and pings:
+                    self._heard = pings.popleft()
+                elif message is not None and message["type"] == "message":
+                    self._refresh()
+                now = time.monotonic()
+                if now - pinged >= self.heartbeat / 4:
+                    pubsub.ping()
+                    pings.append(now)
+                    pinged = now
+                if pings and now - pings[0] > self.heartbeat:
+                    raise redis.TimeoutError("no answer within the heartbeat")
+        finally:
             pubsub.close()
-            raise
-        self._pubsub, self._heard = pubsub, sent
-        self._pings.clear()
 
-    def _close(self):
-        if self._pubsub is not None:
-            try:
-                self._pubsub.close()
-            except (redis.RedisError, OSError):
-                pass
-        self._pubsub = None
+    def _refresh(self):
+        with self._lock:
+            self._reads += 1
+            number = self._reads
+        state = self.read()
+        with self._lock:
+            if number > self._kept:
+                self._state, self._kept = state, number

@@ -117,6 +117,7 @@ class RedisStore:
         if keys:
             self._call(self.client.delete, *keys)
         self._call(self.client.publish, CHANNEL, b"")
+        self.subscription.forget()
 
 
 def _version_line(state):

@@ -1,0 +1,138 @@
+"""`make bench`'s report: bench/results.md, each target met or not. A share of the floor
+compares a page with the floor serving the same bytes, measured at once after it."""
+
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {"cached_ratio": 0.8, "p99_ms": 50.0, "release_p99_ms": 100.0, "proxy_ratio": 0.8}
+HEADER = [
+    "| page | mode | req/s | floor req/s | share of floor | p50 ms | p99 ms | errors |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+]
+
+
+def row(path, mode, result, baseline):
+    cells = [f"`{path}`", mode, f"{result['rps']:.0f}", f"{baseline['rps']:.0f}"]
+    cells += [f"{result['rps'] / baseline['rps']:.2f}", f"{result['p50']:.1f}"]
+    cells += [f"{result['p99']:.1f}", str(result["errors"])]
+    return "| " + " | ".join(cells) + " |"
+
+
+def report(settings, modes, floor_memory_mb, stack, release, sizes, proxy):
+    """modes: {"cached": local store, "redis": Redis store, "uncached": no cache}, each
+    {page name: wrk result with its "floor"}."""
+    pages = settings["pages"]
+    checks = []
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`make bench`, {time.strftime('%Y-%m-%d %H:%M %Z')}: production settings (DEBUG off, "
+        "gunicorn with gunicorn.conf.py defaults, local PostgreSQL, demo data), wrk on loopback "
+        f"with {settings['connections']} connections. The floor is a minimal Django view "
+        "returning the same bytes under the same gunicorn settings (bench/floor.py). Each page "
+        f"is measured in {settings['rounds']} runs of {settings['seconds']}s taken in turns "
+        "with the floor's, after a warm-up run, so that both see the machine as it was: req/s "
+        "is their mean, p50 the median, p99 the worst run's. *cached*: the page cache's local "
+        "store (files shared by the workers); *redis*: its Redis store, as several machines "
+        "would share it.",
+        "",
+        *HEADER,
+    ]
+    for name, path in pages.items():
+        for mode, results in modes.items():
+            result = results[name]
+            lines.append(row(path, mode, result, result["floor"]))
+            if mode == "uncached":
+                continue
+            share = result["rps"] / result["floor"]["rps"]
+            checks.append(
+                (
+                    f"{path} {mode} ≥ {TARGETS['cached_ratio']} of floor",
+                    share >= TARGETS["cached_ratio"],
+                )
+            )
+            checks.append(
+                (
+                    f"{path} {mode} p99 < {TARGETS['p99_ms']:.0f} ms",
+                    result["p99"] < TARGETS["p99_ms"],
+                )
+            )
+    lines += [
+        "",
+        "The uncached year page has no target; what bounds it (bench/stack.py): the year page's "
+        "bytes answered through the site's own settings and middleware, without and with one "
+        "database round trip.",
+        "",
+        *HEADER,
+    ]
+    lines += [row(pages["year"], mode, r, r["floor"]) for mode, r in stack.items()]
+    lines += [
+        "",
+        f"Release moment (bench/release.py): `/` and `{pages['year']}` with 200 connections for "
+        "10s while a scheduled year went public, with each store:",
+        "",
+        "| store | req/s | p50 ms | p99 ms | errors | renders in the window |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for mode, result in release.items():
+        renders = result["renders"]
+        lines.append(
+            f"| {mode} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} | "
+            f"{result['errors']} | "
+            + ", ".join(f"`{path}` {count}" for path, count in renders.items())
+            + " |"
+        )
+        checks += [
+            (f"release moment ({mode}): no errors", result["errors"] == 0),
+            (
+                f"release moment ({mode}) p99 < {TARGETS['release_p99_ms']:.0f} ms",
+                result["p99"] < TARGETS["release_p99_ms"],
+            ),
+            (
+                f"release moment ({mode}): at most one render per page",
+                all(n <= 1 for n in renders.values()),
+            ),
+        ]
+    lines += [
+        "",
+        f"Year page sent: {sizes['identity']:,} bytes plain, {sizes['gzip']:,} gzip, "
+        f"{sizes['br']:,} brotli (compressed once, when stored).",
+    ]
+    proxied, static = proxy["proxied"], proxy["static"]
+    lines += [
+        "",
+        "Through the shipped reverse proxy (deploy/nginx.conf, TLS, its micro-cache honouring the "
+        "site's Cache-Control), against the same nginx serving the same bytes as a static file:",
+        "",
+        "| page | mode | req/s | nginx static req/s | share of static | p50 ms | p99 ms | errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        row(pages["year"], "through nginx", proxied, static),
+    ]
+    checks.append(
+        (
+            f"year page through the proxy ≥ {TARGETS['proxy_ratio']} of nginx static",
+            proxied["rps"] / static["rps"] >= TARGETS["proxy_ratio"],
+        )
+    )
+    results = [r[name] for r in modes.values() for name in pages] + list(stack.values())
+    errors = sum(r["errors"] + r["floor"]["errors"] for r in results)
+    errors += sum(r["errors"] for r in proxy.values())
+    checks.append(("no non-2xx responses or socket errors", errors == 0))
+    lines += [
+        "",
+        "Memory (resident, master and workers): "
+        f"site {modes['cached']['memory_mb']:.0f} MB cached, "
+        f"{modes['redis']['memory_mb']:.0f} MB with Redis, "
+        f"{modes['uncached']['memory_mb']:.0f} MB uncached; floor {floor_memory_mb:.0f} MB.",
+        "",
+        "| target | met |",
+        "| --- | --- |",
+    ]
+    lines += [f"| {label} | {'yes' if met else '**no**'} |" for label, met in checks]
+    text = "\n".join(lines) + "\n"
+    (ROOT / "bench" / "results.md").write_text(text)
+    print()
+    print(text)
+    if not all(met for _, met in checks):
+        raise SystemExit("Some targets were not met (see above).")
