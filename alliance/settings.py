@@ -73,8 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Before anything reads them: X-Forwarded-* count only from our own proxy
-    # (stats/admin/sign_in.py).
-    "stats.admin.sign_in.trusted_proxy_headers",
+    # (stats/visitors.py).
+    "stats.visitors.trusted_proxy_headers",
     # First: a public page in the cache is answered before any other work, with the headers
     # it was stored with (security headers included, added below on its first rendering).
     "stats.pagecache.middleware.PageCacheMiddleware",
@@ -211,7 +211,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "stats.admin.sign_in.LockoutHandler"
 # The visitor's address, from X-Forwarded-For only when our own proxy sent the request.
-AXES_CLIENT_IP_CALLABLE = "stats.admin.sign_in.client_address"
+AXES_CLIENT_IP_CALLABLE = "stats.visitors.client_address"
 # The reverse proxy's addresses (or networks): only their X-Forwarded-* headers are believed.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 AXES_RESET_ON_SUCCESS = True

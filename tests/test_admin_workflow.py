@@ -178,6 +178,18 @@ class TestSharedPreviewLinks:
         use = link.uses.get()
         assert use.ip_address == "127.0.0.1" and use.user_agent == "Newsroom browser"
 
+    def test_each_use_records_the_reader_behind_our_proxy_not_the_proxy(self, client, link):
+        # From our proxy (TRUSTED_PROXIES' default), the address it forwarded is the reader's;
+        # from anyone else, a forwarded address is made up and their own is recorded.
+        client.get(link.get_absolute_url(), HTTP_X_FORWARDED_FOR="198.51.100.7")
+        client.get(
+            link.get_absolute_url(), REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="192.0.2.1"
+        )
+        assert sorted(link.uses.values_list("ip_address", flat=True)) == [
+            "198.51.100.7",
+            "203.0.113.5",
+        ]
+
     def test_a_revoked_link_stops_working(self, client, link, publisher):
         client.force_login(publisher)
         client.post(

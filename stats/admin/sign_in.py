@@ -1,8 +1,7 @@
 """Sign-in throttling that a stranger cannot turn against the press office.
 
-django-axes counts failed sign-ins. Behind the proxy every request comes from the proxy's
-address, so the visitor's address is taken from X-Forwarded-For, and only when the request
-came from a proxy we trust (TRUSTED_PROXIES): anyone else could write any address there.
+django-axes counts failed sign-ins, by the visitor's address as our proxy reports it
+(stats/visitors.py: X-Forwarded-For believed from TRUSTED_PROXIES only).
 
 A lockout is for the pair (user name, address) (AXES_LOCKOUT_PARAMETERS): five wrong
 passwords from one place lock that name out *from that place* only, so a stranger who knows a
@@ -14,8 +13,6 @@ A wrong or missing second factor (TOTP code) after a right password counts as a 
 too, and the page says no more than it does for a wrong password.
 """
 
-import ipaddress
-
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_ip_address, get_failure_limit
@@ -23,43 +20,6 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
-
-FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
-
-
-def from_trusted_proxy(request):
-    try:
-        peer = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    return any(peer in ipaddress.ip_network(net, strict=False) for net in settings.TRUSTED_PROXIES)
-
-
-def trusted_proxy_headers(get_response):
-    """First middleware: X-Forwarded-* headers count only when our own proxy sent them. From
-    anyone else they are dropped, so no client can claim HTTPS or another address."""
-
-    def middleware(request):
-        if not from_trusted_proxy(request):
-            for name in FORWARDED_HEADERS:
-                request.META.pop(name, None)
-        return get_response(request)
-
-    return middleware
-
-
-def client_address(request):
-    """The visitor's address (AXES_CLIENT_IP_CALLABLE): the last X-Forwarded-For entry, which
-    our proxy wrote (deploy/nginx.conf replaces whatever the client sent), when the request came
-    through it; REMOTE_ADDR otherwise."""
-    remote = request.META.get("REMOTE_ADDR") or None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and from_trusted_proxy(request):
-        try:
-            return str(ipaddress.ip_address(forwarded.split(",")[-1].strip()))
-        except ValueError:
-            return remote
-    return remote
 
 
 class LockoutHandler(AxesDatabaseHandler):

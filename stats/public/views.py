@@ -13,6 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from stats.models import Measure, NextRelease, PreviewLink, PreviewLinkUse, Year
 from stats.public import calendar, charts, open_data, pages, share_card
 from stats.public.permalinks import absolute_url, published_year_view
+from stats.visitors import client_address
 
 
 def render_year(request, year, *, is_home=False, preview=None):
@@ -190,7 +191,7 @@ def preview(request, token):
         return render(request, "stats/preview_unavailable.html", {"link": link}, status=410)
     PreviewLinkUse.objects.create(
         link=link,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_address(request),
         user_agent=request.headers.get("User-Agent", "")[:300],
     )
     return render_year(request, link.year, preview="link")
