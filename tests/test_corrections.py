@@ -3,6 +3,7 @@ publisher, needs a public change note, and leaves the year complete; the public 
 changes is append-only; nobody deletes what the public has seen or is about to."""
 
 import datetime
+import io
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -10,6 +11,7 @@ import pytest
 import time_machine
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from PIL import Image
 
 from stats.models import ChangeNote, Measure, PendingCorrection, Year
 from stats.models.change_note import AppendOnlyError
@@ -89,6 +91,21 @@ class TestAPressOfficersCorrection:
         assert "waiting for a publisher" in again.submit().text
         corrections.discard(public_year)
         assert fill(year_form(django_app, officer, public_year), title="Another title").submit()
+
+    def test_a_discarded_correction_takes_its_new_photo_with_it(
+        self, django_app, officer, public_year, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        photo = io.BytesIO()
+        Image.new("RGB", (64, 48), "navy").save(photo, "JPEG")
+        form = year_form(django_app, officer, public_year)
+        form["photo"] = ("raid.jpg", photo.getvalue())
+        fill(form, photo_alt="Officers at a door", change_note="A photo.").submit()
+        held = PendingCorrection.objects.get().after["year"]["photo"]
+        assert (tmp_path / held).exists()  # written when the change was held
+        corrections.discard(public_year)
+        assert not (tmp_path / held).exists()
+        assert not Year.objects.get(pk=public_year.pk).photo
 
 
 class TestSecondPairOfEyes:

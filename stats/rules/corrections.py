@@ -222,5 +222,21 @@ def approve(year, user, change_note=None):
 
 
 def discard(year):
-    """Forget a pending correction: the year stays as approved."""
-    PendingCorrection.objects.filter(year=year).delete()
+    """Forget a pending correction: the year stays as approved. A photo uploaded for it alone
+    (the held save wrote the file, though its record was rolled back) goes too."""
+    pending = PendingCorrection.objects.filter(year=year).first()
+    if pending is None:
+        return
+    pending.delete()
+    photo = pending.after["year"].get("photo")
+    if photo and photo != pending.before["year"].get("photo") and not _photo_in_use(photo):
+        storage = Year._meta.get_field("photo").storage
+        transaction.on_commit(lambda: storage.delete(photo))
+
+
+def _photo_in_use(name):
+    return (
+        Year.objects.filter(photo=name).exists()
+        or Year.history.filter(photo=name).exists()  # a revert could bring it back
+        or PendingCorrection.objects.filter(after__year__photo=name).exists()
+    )
