@@ -50,6 +50,10 @@ def public_page(client, slug="2022"):
     return client.get(f"/years/{slug}/").content.decode()
 
 
+def approve_form(page):
+    return next(f for f in page.forms.values() if "correction" in f.fields or "change" in f.fields)
+
+
 class TestAPressOfficersCorrection:
     def test_waits_for_approval_and_the_public_sees_the_approved_year(
         self, django_app, client, officer, drugs, public_year, publishers
@@ -106,6 +110,52 @@ class TestAPressOfficersCorrection:
         corrections.discard(public_year)
         assert not (tmp_path / held).exists()
         assert not Year.objects.get(pk=public_year.pk).photo
+
+
+class TestApprovingWhatWasReviewed:
+    """A publisher approves the change they read: if it was discarded and another made while
+    they read it, their approval publishes nothing."""
+
+    def test_a_year(self, django_app, client, officer, drugs, public_year, publishers):
+        fill(
+            fill_figure(year_form(django_app, officer, public_year), drugs, value="4.2m"),
+            change_note="Corrected.",
+        ).submit()
+        page = django_app.get(f"/admin/stats/year/{public_year.pk}/approve/", user=publishers[0])
+        corrections.discard(public_year)
+        fill(
+            fill_figure(year_form(django_app, officer, public_year), drugs, value="9m"),
+            change_note="Another correction.",
+        ).submit()
+        response = approve_form(page).submit(user=publishers[0])
+        assert "discarded and another one made since" in response.text
+        assert "→ £9m" in response.text  # and here it is, to read
+        assert "£4m" in public_page(client) and PendingCorrection.objects.exists()
+
+    def test_a_measure(self, django_app, client, drugs, public_year, publishers):
+        paul, petra = publishers
+        url = f"/admin/stats/measure/{drugs.pk}/change/"
+
+        def rename(name):
+            form = django_app.get(url, user=paul).forms["measure_form"]
+            fill(form, name=name, change_note=f"Renamed to {name}.").submit()
+
+        rename("Drugs recovered")
+        page = django_app.get(url, user=petra)  # she reads it
+        discard = next(
+            f
+            for f in django_app.get(url, user=paul).forms.values()
+            if "discard" in (f.action or "")
+        )
+        discard.submit()
+        rename("Drugs taken")
+        response = approve_form(page).submit().follow()
+        assert "discarded and another one made since" in response.text
+        assert Measure.objects.get(pk=drugs.pk).name == "Drugs seized"
+        # Without saying which change, a direct POST approves nothing either.
+        client.force_login(petra)
+        client.post(url.replace("change", "approve"))
+        assert Measure.objects.get(pk=drugs.pk).name == "Drugs seized"
 
 
 class TestSecondPairOfEyes:
@@ -277,12 +327,9 @@ class TestMeasures:
         assert "Drugs seized" in public_page(client) and "Drugs recovered" not in public_page(
             client
         )
-        client.force_login(paul)
-        client.post(f"/admin/stats/measure/{drugs.pk}/approve/")
+        approve_form(django_app.get(url, user=paul)).submit(user=paul)
         assert Measure.objects.get(pk=drugs.pk).name == "Drugs seized"  # not by its author
-        client.force_login(petra)
-        client.post(f"/admin/stats/measure/{drugs.pk}/approve/")
-        client.logout()
+        approve_form(django_app.get(url, user=petra)).submit(user=petra)
         page = public_page(client)
         assert "Drugs recovered" in page and "Renamed to match the force&#39;s wording." in page
 

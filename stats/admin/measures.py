@@ -133,7 +133,11 @@ class MeasureAdmin(ReadOnlyHistoryAdmin):
             raise PermissionDenied
         measure = get_object_or_404(Measure, pk=object_id)
         try:
-            measure_changes.approve(measure, request.user)
+            seen = int(request.POST.get("change", ""))
+        except ValueError:
+            seen = -1  # approves nothing: the publisher is shown the change waiting
+        try:
+            measure_changes.approve(measure, request.user, seen=seen)
         except PublishingError as error:
             self.message_user(request, " ".join(error.problems), messages.ERROR)
         else:

@@ -39,6 +39,9 @@ class PublishForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
+    # The correction shown: if it was discarded and another made meanwhile, this approves
+    # nothing (the publisher reads the new one first).
+    correction = forms.IntegerField(widget=forms.HiddenInput)
     change_note = forms.CharField(
         label="Public change note",
         required=False,
@@ -188,11 +191,19 @@ class YearWorkflowMixin:
             self.message_user(request, "There is no correction waiting for approval.")
             return self._back(year)
         data = request.POST if request.method == "POST" else None
-        form = ApproveForm(data, initial={"change_note": pending.change_note})
+        initial = {"correction": pending.pk, "change_note": pending.change_note}
+        form = ApproveForm(data, initial=initial)
         refused = []
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not form.is_valid():
+            refused = [corrections.NOT_THE_ONE_SEEN] if "correction" in form.errors else []
+        elif request.method == "POST":
             try:
-                corrections.approve(year, request.user, form.cleaned_data["change_note"])
+                corrections.approve(
+                    year,
+                    request.user,
+                    form.cleaned_data["change_note"],
+                    seen=form.cleaned_data["correction"],
+                )
             except publishing.PublishingError as error:
                 refused = error.problems
             else:

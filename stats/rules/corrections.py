@@ -189,13 +189,16 @@ def hold(year, before, after, user, change_note=""):
 
 
 @transaction.atomic
-def approve(year, user, change_note=None):
+def approve(year, user, change_note=None, seen=None):
     """Make a pending correction public (or part of a scheduled year): the same rules as
-    publishing, and nobody who made or changed it since the last approval may approve it."""
+    publishing, and nobody who made or changed it since the last approval may approve it.
+    `seen`: the correction the publisher reviewed (its pk), if another may have replaced it."""
     year = Year.objects.select_for_update().get(pk=year.pk)
     pending = PendingCorrection.objects.filter(year=year).first()
     if pending is None:
         raise PublishingError(["There is no correction waiting for approval."])
+    if seen is not None and pending.pk != seen:
+        raise PublishingError([NOT_THE_ONE_SEEN])
     note = (pending.change_note if change_note is None else change_note).strip()
     problems = []
     if (problem := second_person_problem(year, user)) is not None:
@@ -219,6 +222,12 @@ def approve(year, user, change_note=None):
     if year.has_been_public:
         ChangeNote(year=year, text=note).save()
     return year
+
+
+NOT_THE_ONE_SEEN = (
+    "The change you reviewed was discarded and another one made since: read this one before "
+    "approving it."
+)
 
 
 def discard(year):

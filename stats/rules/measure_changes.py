@@ -5,6 +5,7 @@ approval, and is published with a change note on each of those years."""
 from django.db import transaction
 
 from stats.models import ChangeNote, Measure, PendingMeasureChange, Year
+from stats.rules.corrections import NOT_THE_ONE_SEEN
 from stats.rules.publishing import PublishingError, second_person_required
 
 # What a year's page shows of a measure: its words, and where its figure sits on the page.
@@ -28,10 +29,13 @@ def hold(measure, changes, user, change_note):
 
 
 @transaction.atomic
-def approve(measure, user):
+def approve(measure, user, seen=None):
+    """`seen`: the change the publisher reviewed (its pk), if another may have replaced it."""
     pending = PendingMeasureChange.objects.select_for_update().filter(measure=measure).first()
     if pending is None:
         raise PublishingError(["There is no change to this measure waiting for approval."])
+    if seen is not None and pending.pk != seen:
+        raise PublishingError([NOT_THE_ONE_SEEN])
     if second_person_required() and pending.made_by_id == user.pk:
         raise PublishingError(["You made this change: another publisher must approve it."])
     measure = Measure.objects.get(pk=measure.pk)
