@@ -166,3 +166,28 @@ def test_two_officers_editing_one_year_never_silently_overwrite(browser, site):
     pending = PendingCorrection.objects.get(year=year)
     assert pending.after["year"]["other_results"] == "Olivia's line."
     assert pending.after["year"]["title"] == "Operation Alliance results 2022"
+
+    # Olivia takes hers back (the button is its own form, not the change form's Save).
+    olivia.get_by_role("button", name="Discard this correction").click()
+    expect(olivia.locator(".messagelist")).to_contain_text("was discarded")
+    assert not PendingCorrection.objects.filter(year=year).exists()
+
+
+def test_a_measure_renamed_by_one_publisher_is_approved_by_another(browser, site):
+    make_user("petra", "Publishers")
+    measure = Measure.objects.get(slug="drugs-seized")
+    paul, petra = browser.new_context().new_page(), browser.new_context().new_page()
+    sign_in(paul, site, "paul")
+    sign_in(petra, site, "petra")
+    address = site + f"/admin/stats/measure/{measure.pk}/change/"
+    paul.goto(address)
+    paul.get_by_role("textbox", name="Name:", exact=True).fill("Drugs recovered")
+    paul.get_by_role("textbox", name="Public change note").fill("Renamed as the force says it.")
+    paul.get_by_role("button", name="Save and continue editing").click()
+    expect(paul.locator(".messagelist")).to_contain_text("waits for another publisher's approval")
+
+    petra.goto(address)
+    expect(petra.locator(".pending-correction")).to_contain_text("Drugs recovered")
+    petra.get_by_role("button", name="Approve and publish").click()
+    expect(petra.locator(".messagelist")).to_contain_text("is approved and public")
+    assert Measure.objects.get(pk=measure.pk).name == "Drugs recovered"
