@@ -18,8 +18,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from stats.models import Measure, PreviewLink, Year
+from stats.models import Measure, PendingCorrection, PendingMeasureChange, PreviewLink, Year
 from stats.models.enums import YearState
+from stats.rules import corrections
 from tests.browser.conftest import shared_site
 from tests.browser.test_accessibility import WCAG_22_AA
 from tests.factories import PASSWORD, make_quote, make_user, make_year
@@ -38,6 +39,7 @@ class Site:
     published: Year  # the demo year, 2022: figures, quotes, a change note
     draft: Year  # 2023, not yet public: the embargoed-preview section shows for publishers
     measure: Measure
+    renamed: Measure  # a new name waits for approval
     link: PreviewLink
 
 
@@ -45,9 +47,23 @@ def build_site():
     """The demo year with a change note, a draft with a preview link, and two accounts."""
     call_command("load_demo")
     User.objects.create_superuser(SUPERUSER, "admin@example.org", PASSWORD)
-    make_user(OFFICER, "Press officers", first_name="Olivia", last_name="Jones")
+    olivia = make_user(OFFICER, "Press officers", first_name="Olivia", last_name="Jones")
     published = Year.objects.get(slug="2022")
     published.change_notes.create(text="Corrected the criminal cash figure.")
+    # Waiting for approval: a correction to the year and a new name for a measure.
+    before = corrections.content(published)
+    after = {**before, "year": {**before["year"], "title": "Results 2022 (corrected)"}}
+    PendingCorrection.objects.create(
+        year=published,
+        made_by=olivia,
+        change_note="Corrected the title.",
+        before=before,
+        after=after,
+    )
+    renamed = Measure.objects.get(slug="criminal-cash-seized")
+    PendingMeasureChange.objects.create(
+        measure=renamed, made_by=olivia, changes={"name": "Cash taken"}, change_note="Renamed."
+    )
     draft = make_year("2023", state=YearState.DRAFT, published_at=None)
     make_quote(draft, text="Another year of hard work.")
     link = PreviewLink.objects.create(
@@ -59,6 +75,7 @@ def build_site():
         "published": published,
         "draft": draft,
         "measure": Measure.objects.get(slug="drugs-seized"),
+        "renamed": renamed,
         "link": link,
     }
 
@@ -138,9 +155,14 @@ CASES = {
     "year-change-draft": (SUPERUSER, visit(lambda s: f"/admin/stats/year/{s.draft.pk}/change/")),
     "year-change-errors": (SUPERUSER, submit_a_change_without_a_title),
     "year-history": (SUPERUSER, visit(lambda s: f"/admin/stats/year/{s.published.pk}/history/")),
+    "year-approve": (SUPERUSER, visit(lambda s: f"/admin/stats/year/{s.published.pk}/approve/")),
     "measure-list": (SUPERUSER, visit(lambda s: "/admin/stats/measure/")),
     "measure-list-officer": (OFFICER, visit(lambda s: "/admin/stats/measure/")),
     "measure-change": (SUPERUSER, visit(lambda s: f"/admin/stats/measure/{s.measure.pk}/change/")),
+    "measure-change-pending": (
+        SUPERUSER,
+        visit(lambda s: f"/admin/stats/measure/{s.renamed.pk}/change/"),
+    ),
     "measure-view-officer": (
         OFFICER,
         visit(lambda s: f"/admin/stats/measure/{s.measure.pk}/change/"),
