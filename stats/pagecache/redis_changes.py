@@ -84,14 +84,17 @@ class Subscription:
         self._stopping.set()
 
     def _listen(self):
-        failing = False
+        self._quiet = False  # set once a loss is logged, until subscribed again
         while not self._stopping.is_set():
             try:
                 self._follow()
             except (redis.RedisError, OSError) as error:
-                if not failing:  # once per outage: Redis's own failures are logged elsewhere
+                if not self._quiet:  # once per outage: Redis's failures are logged elsewhere
                     logger.info("Page cache subscription lost, subscribing again: %s", error)
-            self._heard, failing = 0.0, True
+                    self._quiet = True
+            except Exception:  # the thread must not die: requests would ask Redis each time
+                logger.exception("Page cache subscription failed, subscribing again")
+            self._heard = 0.0
             self._stopping.wait(self.heartbeat)
 
     def _follow(self):
@@ -104,7 +107,7 @@ class Subscription:
             if confirmation is None or confirmation["type"] != "subscribe":
                 raise redis.TimeoutError("no confirmation of the subscription")
             self._refresh()
-            self._heard = sent
+            self._heard, self._quiet = sent, False
             pings, pinged = deque(), sent
             while not self._stopping.is_set():
                 message = pubsub.get_message(timeout=self.heartbeat / 4)
@@ -120,7 +123,10 @@ class Subscription:
                 if pings and now - pings[0] > self.heartbeat:
                     raise redis.TimeoutError("no answer within the heartbeat")
         finally:
-            pubsub.close()
+            try:
+                pubsub.close()
+            except (redis.RedisError, OSError):
+                pass
 
     def _refresh(self):
         with self._lock:
