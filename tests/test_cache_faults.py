@@ -5,7 +5,6 @@ requests at once for a page that has just changed. Every load loop is bounded in
 import http.client
 import json
 import os
-import socket
 import threading
 import time
 import urllib.error
@@ -19,6 +18,7 @@ import redis as redis_client
 from stats.models.enums import Unit
 
 from .factories import make_figure, make_measure, make_quote, make_year
+from .relay import Relay
 from .servers import (
     database_url,
     free_port,
@@ -139,73 +139,12 @@ def test_redis_stopped_under_load_costs_no_errors_and_comes_back_by_itself(
         stop(process)
 
 
-class BlackHole:
-    """Between the site and PostgreSQL: passes everything on until `hang()`, then cuts the
-    open connections and accepts new ones without ever answering, as a hung server would."""
-
-    def __init__(self, upstream_port):
-        self.upstream_port = upstream_port
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.hanging = False
-        self.sockets = []
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            self.sockets.append(client)
-            if self.hanging:
-                continue  # held open, never answered
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-            self.sockets.append(upstream)
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self.pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def pump(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (source, sink):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def hang(self):
-        self.hanging = True
-        for s in self.sockets:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        self.sockets = []
-
-    def release(self):
-        self.hanging = False
-        self.hang_sockets, self.sockets = self.sockets, []
-        for s in self.hang_sockets:
-            s.close()
-
-    def close(self):
-        self.listener.close()
-        for s in self.sockets:
-            s.close()
-
-
 def test_a_hung_database_serves_last_good_copies_at_cache_speed(
     published_year, tmp_path, cache_dir
 ):
     real = database_url()
     upstream_port = int(real.rsplit(":", 1)[1].split("/")[0])
-    hole = BlackHole(upstream_port)
+    hole = Relay(upstream_port)
     env = production_env(
         DATABASE_URL=real.replace(f":{upstream_port}/", f":{hole.port}/"),
         SHARED_CACHE_DIR=cache_dir,

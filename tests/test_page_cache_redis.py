@@ -5,8 +5,6 @@ message crosses the network. Each "machine" here is a RedisStore of its own on o
 server."""
 
 import os
-import socket
-import threading
 import time
 import uuid
 from http import HTTPStatus
@@ -20,7 +18,8 @@ from stats.pagecache import Unavailable, page_cache
 from stats.pagecache.redis_store import RedisStore
 
 from .factories import make_figure, make_measure, make_year
-from .servers import gunicorn, production_env, redis_server
+from .relay import Relay
+from .servers import Browser, gunicorn, production_env, redis_server
 
 pytestmark = pytest.mark.server
 
@@ -171,8 +170,6 @@ def test_a_correction_shows_on_every_worker_at_once(redis, redis_url, settings, 
     """Three workers, each with the page in memory; the change is made by another process
     (as an admin on another machine would), and once it shows, no worker shows the old
     figure."""
-    from .test_cache_faults import get
-
     year = make_year("2022", title="Results 2022")
     measure = make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True)
     make_figure(year, measure, "4000000")
@@ -181,61 +178,17 @@ def test_a_correction_shows_on_every_worker_at_once(redis, redis_url, settings, 
     page_cache.cache_clear()
     try:
         with open(tmp_path / "log", "w") as log, gunicorn(env, log=log) as url:
+            page = Browser(url)
             for _ in range(60):
-                status, body, _, _ = get(url, "/years/2022/")
-                assert status == HTTPStatus.OK and "£4m" in body.decode()
+                response = page.get("/years/2022/")
+                assert response.status == HTTPStatus.OK and "£4m" in response.text
             redis.config_resetstat()
             for _ in range(60):
-                assert get(url, "/years/2022/")[0] == HTTPStatus.OK
+                assert page.get("/years/2022/").status == HTTPStatus.OK
             assert reads(redis) == 0  # every worker answered from its own copy
             Figure.objects.filter(year=year).update(value=4200000)
-            corrected = lambda: "£4.2m" in get(url, "/years/2022/")[1].decode()  # noqa: E731
+            corrected = lambda: "£4.2m" in page.get("/years/2022/").text  # noqa: E731
             assert soon(corrected, True)
             assert all(corrected() for _ in range(60))  # every worker, not just one
     finally:
         page_cache.cache_clear()
-
-
-class Relay:
-    """Between a client and Redis: passes bytes on until frozen, then holds them, as a
-    network that loses packets without closing the connection would."""
-
-    def __init__(self, upstream_port):
-        self.upstream_port = upstream_port
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.flowing = threading.Event()
-        self.flowing.set()
-        self.sockets = []
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-            self.sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self.pump, args=(a, b), daemon=True).start()
-
-    def pump(self, source, sink):
-        try:
-            while data := source.recv(65536):
-                self.flowing.wait()
-                sink.sendall(data)
-        except OSError:
-            pass
-
-    def freeze(self):
-        self.flowing.clear()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.flowing.set()
-        self.listener.close()
-        for s in self.sockets:
-            s.close()
