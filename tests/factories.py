@@ -54,6 +54,18 @@ def make_quote(year, **fields):
     return Quote.objects.create(year=year, **{**defaults, **fields})
 
 
+def make_headline_year(label="2022", **figure_fields):
+    """A public year with one headline figure (£4m of drugs seized) and a quote: enough of a
+    year's page for the tests of how pages are served."""
+    year = make_year(label)
+    drugs = make_measure(
+        name="Drugs seized", slug="drugs-seized", unit=Unit.MONEY, is_headline=True
+    )
+    make_figure(year, drugs, "4000000", **figure_fields)
+    make_quote(year)
+    return year
+
+
 PASSWORD = "correct-horse-battery-staple"
 
 

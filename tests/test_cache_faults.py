@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 import redis as redis_client
 
-from stats.models.enums import Unit
-
-from .factories import make_figure, make_measure, make_quote, make_year
+from .factories import make_headline_year
 from .relay import Relay
 from .servers import (
     database_url,
@@ -37,11 +35,7 @@ PAGES = ["/", "/years/2022/"]
 def published_year(django_db_setup, django_db_blocker):
     """Committed, so that servers in other processes see it."""
     with django_db_blocker.unblock():
-        year = make_year("2022", title="Results 2022")
-        make_figure(
-            year, make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True), "4000000"
-        )
-        make_quote(year)
+        year = make_headline_year()
         try:
             yield year
         finally:

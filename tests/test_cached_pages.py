@@ -17,7 +17,14 @@ from django.utils import timezone
 from stats.models.enums import Qualifier, Unit, YearState
 from stats.pagecache.version_file import VersionFile
 
-from .factories import make_figure, make_measure, make_quote, make_user, make_year
+from .factories import (
+    make_figure,
+    make_headline_year,
+    make_measure,
+    make_quote,
+    make_user,
+    make_year,
+)
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,15 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def year():
-    year = make_year("2022", title="Results 2022")
-    make_figure(
-        year,
-        make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True),
-        "4000000",
-        qualifier=Qualifier.NEARLY,
-    )
-    make_quote(year)
-    return year
+    return make_headline_year(qualifier=Qualifier.NEARLY)
 
 
 def test_a_cached_page_is_served_without_touching_the_database(

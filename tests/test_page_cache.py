@@ -18,28 +18,20 @@ from django.test.utils import CaptureQueriesContext
 
 from stats import signals
 from stats.models import ChangeNote, Figure, Quote, Year
-from stats.models.enums import Qualifier, Unit
+from stats.models.enums import Qualifier
 from stats.models.public import PublicQuerySet
 from stats.pagecache import page_cache
 from stats.pagecache.addresses import page_key
 from stats.pagecache.folder import private_folder
 
-from .factories import make_figure, make_measure, make_quote, make_year
+from .factories import make_headline_year, make_quote, make_year
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def year():
-    year = make_year("2022", title="Results 2022")
-    make_figure(
-        year,
-        make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True),
-        "4000000",
-        qualifier=Qualifier.NEARLY,
-    )
-    make_quote(year)
-    return year
+    return make_headline_year(qualifier=Qualifier.NEARLY)
 
 
 def stored_pages():

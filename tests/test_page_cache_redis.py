@@ -13,11 +13,10 @@ import pytest
 import redis as redis_client
 
 from stats.models import Figure
-from stats.models.enums import Unit
 from stats.pagecache import Unavailable, page_cache
 from stats.pagecache.redis_store import RedisStore
 
-from .factories import make_figure, make_measure, make_year
+from .factories import make_headline_year
 from .relay import Relay
 from .servers import Browser, gunicorn, production_env, redis_server
 
@@ -170,9 +169,7 @@ def test_a_correction_shows_on_every_worker_at_once(redis, redis_url, settings, 
     """Three workers, each with the page in memory; the change is made by another process
     (as an admin on another machine would), and once it shows, no worker shows the old
     figure."""
-    year = make_year("2022", title="Results 2022")
-    measure = make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True)
-    make_figure(year, measure, "4000000")
+    year = make_headline_year()
     env = production_env(CACHE_URL=redis_url, WEB_CONCURRENCY="3")
     settings.PAGE_CACHE_REDIS_URL = redis_url
     page_cache.cache_clear()

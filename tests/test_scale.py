@@ -10,9 +10,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth import get_user_model
 
-from stats.models.enums import Unit
-
-from .factories import make_figure, make_measure, make_quote, make_year
+from .factories import make_headline_year
 from .servers import (
     ADMIN_PASSWORD,
     Browser,
@@ -30,11 +28,7 @@ pytestmark = [pytest.mark.server, pytest.mark.django_db]
 def published_year(django_db_setup, django_db_blocker):
     """A year and an administrator, committed so that servers in other processes see them."""
     with django_db_blocker.unblock():
-        year = make_year("2022", title="Results 2022")
-        make_figure(
-            year, make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True), "4000000"
-        )
-        make_quote(year)
+        year = make_headline_year()
         get_user_model().objects.create_superuser("admin", "a@example.org", ADMIN_PASSWORD)
         try:
             yield year
