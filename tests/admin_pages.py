@@ -14,6 +14,11 @@ def year_form(app, user, year=None):
     return page.forms["year_form"]
 
 
+def approve_form(page):
+    """The form that approves the held change shown on `page` (a year's or a measure's)."""
+    return next(f for f in page.forms.values() if "correction" in f.fields or "change" in f.fields)
+
+
 def figure_row(form, measure):
     """The prefix of the grid row for `measure`, e.g. "figures-3"."""
     for name, fields in form.fields.items():

@@ -99,3 +99,45 @@ def _quick_password_hashing(request, settings):
     `browser` tests, whose accounts may be made once per module."""
     if request.node.get_closest_marker("db") or request.node.get_closest_marker("unit"):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The press office's people, as most admin tests need them.
+@pytest.fixture
+def officer():
+    from tests.factories import make_user
+
+    return make_user("olivia", "Press officers")
+
+
+@pytest.fixture
+def publisher():
+    from tests.factories import make_user
+
+    return make_user("paul", "Publishers")
+
+
+@pytest.fixture
+def publishers(publisher):
+    """Two: one to make a change, another to approve it."""
+    from tests.factories import make_user
+
+    return publisher, make_user("petra", "Publishers")
+
+
+@pytest.fixture
+def drugs():
+    from stats.models.enums import Unit
+    from tests.factories import make_measure
+
+    return make_measure(name="Drugs seized", slug="drugs", unit=Unit.MONEY, is_headline=True)
+
+
+@pytest.fixture
+def public_year(drugs, publishers):
+    """2022, published, with £4m of drugs seized."""
+    from stats.rules import publishing
+    from tests.factories import make_publishable_year
+
+    year = make_publishable_year("2022")
+    year.figures.filter(measure=drugs).update(value=4000000)
+    return publishing.publish(year, publishers[1])

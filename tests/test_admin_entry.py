@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer():
-    return make_user("olivia", "Press officers")
-
-
-@pytest.fixture
 def measures():
     drugs = make_measure(name="Drugs seized", slug="drugs", unit=Unit.MONEY, is_headline=True)
     return {

@@ -33,16 +33,6 @@ def headline():
     return make_measure(name="Drugs seized", slug="drugs", unit=Unit.MONEY, is_headline=True)
 
 
-@pytest.fixture
-def officer():
-    return make_user("olivia", "Press officers")
-
-
-@pytest.fixture
-def publisher():
-    return make_user("paul", "Publishers")
-
-
 class TestRoles:
     def test_the_groups_exist_with_least_privilege(self):
         officers = set(

@@ -13,45 +13,19 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from PIL import Image
 
-from stats.models import ChangeNote, Measure, PendingCorrection, Year
+from stats.models import ChangeNote, PendingCorrection, Year
 from stats.models.change_note import AppendOnlyError
-from stats.models.enums import Unit, YearState
+from stats.models.enums import YearState
 from stats.rules import corrections, publishing
 
-from .admin_pages import change_url, fill, fill_figure, quote_rows, year_form
-from .factories import make_measure, make_publishable_year, make_user
+from .admin_pages import approve_form, change_url, fill, fill_figure, quote_rows, year_form
+from .factories import make_publishable_year, make_user
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def drugs():
-    return make_measure(name="Drugs seized", slug="drugs", unit=Unit.MONEY, is_headline=True)
-
-
-@pytest.fixture
-def officer():
-    return make_user("olivia", "Press officers")
-
-
-@pytest.fixture
-def publishers():
-    return make_user("paul", "Publishers"), make_user("petra", "Publishers")
-
-
-@pytest.fixture
-def public_year(drugs, publishers):
-    year = make_publishable_year("2022")
-    year.figures.filter(measure=drugs).update(value=Decimal("4000000"))
-    return publishing.publish(year, publishers[1])
-
-
 def public_page(client, slug="2022"):
     return client.get(f"/years/{slug}/").content.decode()
-
-
-def approve_form(page):
-    return next(f for f in page.forms.values() if "correction" in f.fields or "change" in f.fields)
 
 
 class TestAPressOfficersCorrection:
@@ -114,7 +88,7 @@ class TestAPressOfficersCorrection:
 
 class TestApprovingWhatWasReviewed:
     """A publisher approves the change they read: if it was discarded and another made while
-    they read it, their approval publishes nothing."""
+    they read it, their approval publishes nothing (a measure's: test_measure_changes.py)."""
 
     def test_a_year(self, django_app, client, officer, drugs, public_year, publishers):
         fill(
@@ -131,31 +105,6 @@ class TestApprovingWhatWasReviewed:
         assert "discarded and another one made since" in response.text
         assert "→ £9m" in response.text  # and here it is, to read
         assert "£4m" in public_page(client) and PendingCorrection.objects.exists()
-
-    def test_a_measure(self, django_app, client, drugs, public_year, publishers):
-        paul, petra = publishers
-        url = f"/admin/stats/measure/{drugs.pk}/change/"
-
-        def rename(name):
-            form = django_app.get(url, user=paul).forms["measure_form"]
-            fill(form, name=name, change_note=f"Renamed to {name}.").submit()
-
-        rename("Drugs recovered")
-        page = django_app.get(url, user=petra)  # she reads it
-        discard = next(
-            f
-            for f in django_app.get(url, user=paul).forms.values()
-            if "discard" in (f.action or "")
-        )
-        discard.submit()
-        rename("Drugs taken")
-        response = approve_form(page).submit().follow()
-        assert "discarded and another one made since" in response.text
-        assert Measure.objects.get(pk=drugs.pk).name == "Drugs seized"
-        # Without saying which change, a direct POST approves nothing either.
-        client.force_login(petra)
-        client.post(url.replace("change", "approve"))
-        assert Measure.objects.get(pk=drugs.pk).name == "Drugs seized"
 
 
 class TestSecondPairOfEyes:
@@ -299,78 +248,7 @@ class TestWithdrawn:
         assert Year.objects.get().state == YearState.DRAFT
 
 
-class TestMeasures:
-    def test_a_press_officer_can_add_the_measure_a_new_release_needs(self, django_app, officer):
-        form = django_app.get("/admin/stats/measure/add/", user=officer).forms["measure_form"]
-        fill(form, name="Heroin seized", slug="heroin-seized", unit=Unit.MONEY)
-        assert form.submit().status_code == HTTPStatus.FOUND
-        assert Measure.objects.filter(slug="heroin-seized").exists()
-
-    def test_but_cannot_change_one(self, client, officer, drugs):
-        client.force_login(officer)
-        response = client.post(f"/admin/stats/measure/{drugs.pk}/change/", {"name": "Drugs"})
-        assert response.status_code == HTTPStatus.FORBIDDEN
-
-    def test_a_new_name_for_a_public_measure_waits_for_another_publisher(
-        self, django_app, client, drugs, public_year, publishers
-    ):
-        paul, petra = publishers
-        url = f"/admin/stats/measure/{drugs.pk}/change/"
-        form = fill(django_app.get(url, user=paul).forms["measure_form"], name="Drugs recovered")
-        assert "the public will read it" in form.submit().text
-        form = fill(
-            django_app.get(url, user=paul).forms["measure_form"],
-            name="Drugs recovered",
-            change_note="Renamed to match the force's wording.",
-        )
-        assert form.submit().status_code == HTTPStatus.FOUND
-        assert "Drugs seized" in public_page(client) and "Drugs recovered" not in public_page(
-            client
-        )
-        approve_form(django_app.get(url, user=paul)).submit(user=paul)
-        assert Measure.objects.get(pk=drugs.pk).name == "Drugs seized"  # not by its author
-        approve_form(django_app.get(url, user=petra)).submit(user=petra)
-        page = public_page(client)
-        assert "Drugs recovered" in page and "Renamed to match the force&#39;s wording." in page
-
-    def test_the_unit_of_a_measure_with_figures_cannot_change(
-        self, django_app, drugs, public_year, publishers
-    ):
-        url = f"/admin/stats/measure/{drugs.pk}/change/"
-        form = django_app.get(url, user=publishers[0]).forms["measure_form"]
-        response = fill(form, unit=Unit.COUNT).submit()
-        assert "this cannot change: add a new measure instead" in response.text
-        assert Measure.objects.get(pk=drugs.pk).unit == Unit.MONEY
-
-
 class TestSideDoorsFoundInReview:
-    def test_the_history_page_cannot_revert_a_measure(self, client, officer, drugs, publishers):
-        drugs.name = "Drugs recovered"
-        drugs.save()  # an older version exists to "revert" to
-        old = drugs.history.order_by("history_date").first()
-        for user in (officer, publishers[0]):
-            client.force_login(user)
-            response = client.post(
-                f"/admin/stats/measure/{drugs.pk}/history/{old.history_id}/",
-                {"name": "Drugs seized", "slug": "renamed", "unit": Unit.MONEY},
-            )
-            assert response.status_code == HTTPStatus.FORBIDDEN
-        assert Measure.objects.get(pk=drugs.pk).slug == "drugs"
-
-    def test_a_public_measure_keeps_its_address_and_its_order_waits(
-        self, django_app, client, drugs, public_year, publishers
-    ):
-        url = f"/admin/stats/measure/{drugs.pk}/change/"
-        form = fill(django_app.get(url, user=publishers[0]).forms["measure_form"], slug="moved")
-        assert "it cannot change" in form.submit().text
-        form = fill(
-            django_app.get(url, user=publishers[0]).forms["measure_form"],
-            display_order="99",
-            change_note="Reordered.",
-        )
-        assert form.submit().status_code == HTTPStatus.FOUND
-        assert Measure.objects.get(pk=drugs.pk).display_order != 99  # held for approval
-
     def test_a_draft_cannot_take_a_public_years_old_address(self, django_app, officer, drugs):
         year = make_publishable_year("2022")
         publishing.publish(year, make_user("paul", "Publishers"))

@@ -28,11 +28,6 @@ def headline_measures():
     ]
 
 
-@pytest.fixture
-def publisher():
-    return make_user("paul", "Publishers")
-
-
 class TestChecksBeforePublishing:
     def test_a_complete_year_has_no_problems(self, headline_measures):
         assert publishing.problems_before_publishing(make_publishable_year()) == []
