@@ -47,18 +47,15 @@ class Subscription:
         from Redis (whose failure is the caller's to handle)."""
         if self._pid != os.getpid():
             self._start()
-        state = self._state
-        if state is not None and time.monotonic() - self._heard < self.heartbeat:
-            return state
-        return self.read()
+        state = self._state  # once: the thread may replace it meanwhile
+        return state if self._trusted(state) else self.read()
 
     @property
     def in_step(self):
-        return (
-            self._pid == os.getpid()
-            and self._state is not None
-            and time.monotonic() - self._heard < self.heartbeat
-        )
+        return self._pid == os.getpid() and self._trusted(self._state)
+
+    def _trusted(self, state):
+        return state is not None and time.monotonic() - self._heard < self.heartbeat
 
     def forget(self):
         """This process has just changed the version: read it again now, rather than serve
