@@ -316,11 +316,13 @@ STORAGES = {
 # The admin's address; moving it off /admin/ turns away most drive-by password guessing.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
-# Publishing. With more than one publisher, the person who publishes a year must not be the
-# last person who edited it (a second pair of eyes); turn off for a one-person press office.
+# Publishing. With more than one publisher, nobody approves what they changed or asked for
+# themselves (a second pair of eyes); turn off for a one-person press office, and every release
+# then says in public that one person published it.
 PUBLISH_NEEDS_SECOND_PERSON = env.bool("PUBLISH_NEEDS_SECOND_PERSON", default=True)
-# How long a shared embargo preview link works unless revoked sooner.
-PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
+# Early access opens at most this many hours before a release (the Code of Practice for
+# Statistics' limit is 24), unless a publisher records why a link must open sooner.
+PRE_RELEASE_HOURS = env.int("PRE_RELEASE_HOURS", default=24)
 
 # Who publishes, and where residents report crime: data for one force, never code.
 FORCE_NAME = env.str("FORCE_NAME", default="Cumbria Constabulary")

@@ -13,7 +13,8 @@ from django.db import transaction
 
 from stats.models.enums import Qualifier, Unit, YearState
 
-from .models import Measure, Quote, Year
+from .models import AnnouncementChange, Measure, Quote, ReleaseAnnouncement, Year
+from .rules.versions import freeze
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -170,5 +171,21 @@ def load_demo():
         year.figures.create(measure=measure, is_headline=measure.is_headline, **figure)
     Quote.objects.bulk_create(
         Quote(year=year, order=order, **quote) for order, quote in enumerate(QUOTES, start=1)
+    )
+    # Published as the record requires: a frozen version 1, and its place in the calendar.
+    freeze(year, None, at=YEAR["published_at"])
+    announcement = ReleaseAnnouncement.objects.create(
+        label="2022 results",
+        year=year,
+        status="confirmed",
+        release_at=YEAR["published_at"],
+        release_month=YEAR["published_at"].date().replace(day=1),
+        sequence=1,
+    )
+    AnnouncementChange.objects.create(
+        announcement=announcement,
+        made_at=YEAR["published_at"] - datetime.timedelta(weeks=6),
+        kind=AnnouncementChange.Kind.ANNOUNCED,
+        release_at=YEAR["published_at"],
     )
     return True

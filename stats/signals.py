@@ -15,9 +15,31 @@ from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 from . import pagecache
-from .models import ChangeNote, Figure, Measure, NextRelease, OldSlug, Quote, Year
+from .models import (
+    AnnouncementChange,
+    ChangeNote,
+    Figure,
+    Measure,
+    OldSlug,
+    PreviewLink,
+    Quote,
+    ReleaseAnnouncement,
+    ReleaseVersion,
+    Year,
+)
 
-PUBLIC_MODELS = [Year, Figure, Quote, ChangeNote, Measure, NextRelease, OldSlug]
+PUBLIC_MODELS = [
+    Year,
+    ReleaseVersion,
+    Figure,
+    Quote,
+    ChangeNote,
+    Measure,
+    OldSlug,
+    ReleaseAnnouncement,
+    AnnouncementChange,
+    PreviewLink,  # who had early access is published with the release
+]
 
 
 def public_content_changed(void=True):

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from stats.public import open_data_views, views
+from stats.public import calendar, open_data_views, previews, versions, views
 from stats.public.feeds import YearsFeed
 from stats.public.sitemaps import SITEMAPS
 
@@ -40,9 +40,22 @@ urlpatterns = [
         name="year_data",
     ),
     path("years/<slug:slug>/embed/<slug:measure>/", cached_page(views.embed), name="embed"),
+    path("years/<slug:slug>/versions/", cached_page(versions.version_list), name="versions"),
+    path(
+        "years/<slug:slug>/versions/<int:number>/",
+        cached_page(versions.version_detail),
+        name="version",
+    ),
+    path(
+        "years/<slug:slug>/versions/<int:number>/data.<format:extension>",
+        cached_page(views.any_origin(versions.version_data)),
+        name="version_data",
+    ),
     path("measures/<slug:slug>/", cached_page(views.measure_detail), name="measure"),
     path("accessibility/", cached_page(views.accessibility), name="accessibility"),
-    path("about/", cached_page(views.about), name="about"),
+    # Not cached: what it promises depends on who may publish (staff accounts), which the page
+    # cache is not told about; it is a small page, rarely read.
+    path("about/", views.about, name="about"),
     path("data/", cached_page(open_data_views.data_page), name="data"),
     path(
         "data/all.<format:extension>",
@@ -53,7 +66,8 @@ urlpatterns = [
     path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", cached_page(views.robots_txt), name="robots"),
     path("media/photos/<str:name>", views.photo, name="photo"),
-    path("preview/<str:token>/", views.preview, name="preview"),
-    path("staff-preview/<int:pk>/", views.staff_preview, name="staff_preview"),
-    path("next-release.ics", cached_page(views.next_release_ics), name="next_release_ics"),
+    path("preview/<str:token>/", previews.preview, name="preview"),
+    path("staff-preview/<int:pk>/", previews.staff_preview, name="staff_preview"),
+    path("releases/", cached_page(calendar.releases), name="releases"),
+    path("next-release.ics", cached_page(calendar.next_release_ics), name="next_release_ics"),
 ]

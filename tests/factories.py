@@ -7,8 +7,9 @@ from itertools import count
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from stats.models import Figure, Measure, Quote, Year
-from stats.models.enums import Unit, YearState
+from stats.models import AnnouncementChange, Figure, Measure, Quote, ReleaseAnnouncement, Year
+from stats.models.enums import AnnouncementStatus, Unit, YearState
+from stats.rules.versions import freeze
 
 _serial = count(1)
 
@@ -54,6 +55,17 @@ def make_quote(year, **fields):
     return Quote.objects.create(year=year, **{**defaults, **fields})
 
 
+def release(year, user=None, **options):
+    """Freeze the year's rows as its next version, as approving it does (the public reads only
+    versions): for a year built here with make_year() and its figures and quotes. A first
+    version of a year already public counts as approved when it was published."""
+    if year.current_version_id is None and year.published_at and year.published_at < timezone.now():
+        options.setdefault("at", year.published_at)
+    freeze(year, user, **options)
+    year.refresh_from_db()
+    return year
+
+
 def make_headline_year(label="2022", **figure_fields):
     """A public year with one headline figure (£4m of drugs seized) and a quote: enough of a
     year's page for the tests of how pages are served."""
@@ -63,7 +75,7 @@ def make_headline_year(label="2022", **figure_fields):
     )
     make_figure(year, drugs, "4000000", **figure_fields)
     make_quote(year)
-    return year
+    return release(year)
 
 
 PASSWORD = "correct-horse-battery-staple"
@@ -90,3 +102,32 @@ def make_publishable_year(label="2023", **fields):
         )
     make_quote(year)
     return year
+
+
+def make_announcement(year=None, *, at=None, month=None, label=None):
+    """A release in the calendar as if approved: confirmed for `at`, or provisional for the
+    month of `month`, with the change that announced it."""
+    confirmed = at is not None
+    announcement = ReleaseAnnouncement.objects.create(
+        label=label or (f"{year.label} results" if year else "Next results"),
+        year=year,
+        status=AnnouncementStatus.CONFIRMED if confirmed else AnnouncementStatus.PROVISIONAL,
+        release_at=at,
+        release_month=(timezone.localdate(at) if confirmed else month).replace(day=1),
+        sequence=1,
+    )
+    AnnouncementChange.objects.create(
+        announcement=announcement,
+        kind=AnnouncementChange.Kind.ANNOUNCED,
+        release_at=at,
+        release_month=None if confirmed else announcement.release_month,
+    )
+    return announcement
+
+
+def schedule(year, publisher, at):
+    """A year approved and scheduled for `at`, the time its release is announced for."""
+    from stats.rules import publishing
+
+    make_announcement(year, at=at)
+    return publishing.publish(year, publisher)

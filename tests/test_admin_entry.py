@@ -12,7 +12,7 @@ from stats.models import Figure, Year
 from stats.models.enums import Qualifier, Unit, YearState
 
 from .admin_pages import figure_row, fill, fill_figure, year_form
-from .factories import make_figure, make_measure, make_quote, make_user, make_year
+from .factories import make_figure, make_measure, make_quote, make_user, make_year, release
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +113,44 @@ def test_parts_cannot_add_up_to_more_than_their_total(django_app, officer, measu
 
 
 class TestSlips:
+    def test_a_total_typed_in_millions_is_asked_as_a_slip_before_any_sum(
+        self, django_app, officer, measures
+    ):
+        cocaine = make_measure(
+            name="Cocaine", slug="cocaine", unit=Unit.MONEY, parent=measures["drugs"]
+        )
+        form = new_year(django_app, officer)
+        fill_figure(form, measures["drugs"], value="14")  # meaning £14m
+        fill_figure(form, measures["cannabis"], value="£10.4m")
+        fill_figure(form, cocaine, value="£3.6m")
+        response = form.submit()
+        total = response.html.select_one("#figure-drugs").get_text(" ", strip=True)
+        assert "did you mean £14m?" in total  # beside the total it is about
+        assert "add up to" not in response.text  # the sum waits for the slip's answer
+        # Corrected as it suggests, nothing is left to complain about.
+        form = response.forms["year_form"]
+        fill_figure(form, measures["drugs"], value="14m")
+        assert form.submit().status_code == HTTPStatus.FOUND
+
+    def test_a_confirmed_slip_and_a_sum_that_is_still_wrong_are_both_shown(
+        self, django_app, officer, measures
+    ):
+        form = new_year(django_app, officer)
+        fill_figure(form, measures["drugs"], value="14")
+        fill_figure(form, measures["cannabis"], value="£10.4m")
+        response = form.submit()
+        form = response.forms["year_form"]
+        form[f"{figure_row(form, measures['drugs'])}-confirm_unusual"] = True
+        response = form.submit()  # "14" confirmed as right: then its parts are more than it
+        assert "The parts of “Drugs seized” add up to £10.4m, more than its total of £14." in (
+            response.text
+        )
+        assert not Year.objects.exists()
+
     def test_a_value_ten_times_off_last_year_needs_confirming(self, django_app, officer, measures):
-        make_figure(make_year("2022"), measures["drugs"], "10400000")
+        last_year = make_year("2022")
+        make_figure(last_year, measures["drugs"], "10400000")
+        release(last_year)
         form = new_year(django_app, officer)
         fill_figure(form, measures["drugs"], value="10.4")
         response = form.submit()

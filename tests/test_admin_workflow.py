@@ -8,17 +8,19 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from stats.models import PreviewLink, Year
+from stats.models import PreviewLink, ReleaseRequest, Year
 from stats.models.enums import Unit, YearState
 
 from .admin_pages import fill, fill_figure, year_form
 from .factories import (
     PASSWORD,
+    make_announcement,
     make_figure,
     make_measure,
     make_publishable_year,
     make_user,
     make_year,
+    release,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,16 +47,18 @@ class TestRoles:
         assert officers < publishers
         assert not any("user" in codename or "group" in codename for codename in publishers)
 
-    @pytest.mark.parametrize("action", ["publish", "unpublish", "share"])
+    @pytest.mark.parametrize("action", ["publish", "withdraw", "share"])
     def test_a_press_officer_cannot_publish_even_by_posting_directly(
         self, client, officer, headline, action
     ):
         year = make_publishable_year()
         client.force_login(officer)
-        response = client.post(admin_url(year, action), {"shared_with": "BBC"})
+        response = client.post(
+            admin_url(year, action), {"organisation": "BBC", "reason": "Because.", "seen": "x"}
+        )
         assert response.status_code == HTTPStatus.FORBIDDEN
         assert Year.objects.get().state == YearState.DRAFT
-        assert not PreviewLink.objects.exists()
+        assert not PreviewLink.objects.exists() and not ReleaseRequest.objects.exists()
 
     def test_a_press_officer_marks_a_draft_ready_for_review(self, client, officer):
         year = make_year("2023", state=YearState.DRAFT, published_at=None)
@@ -67,7 +71,7 @@ class TestRoles:
         assert client.get("/admin/auth/user/").status_code == HTTPStatus.FORBIDDEN
 
     def test_nobody_deletes_a_year_the_public_has_seen(self, client):
-        year = make_year("2022")
+        year = release(make_year("2022"))
         client.force_login(make_user("root", is_superuser=True))
         assert (
             client.post(admin_url(year, "delete"), {"post": "yes"}).status_code
@@ -85,7 +89,9 @@ class TestRoles:
 class TestPublishingPage:
     def test_the_page_lists_what_is_missing(self, client, publisher, headline):
         year = make_year("2023", state=YearState.DRAFT, published_at=None, introduction="")
-        make_figure(make_year("2022"), headline, "4000000")
+        last_year = make_year("2022")
+        make_figure(last_year, headline, "4000000")
+        release(last_year)
         client.force_login(publisher)
         page = client.get(admin_url(year, "publish")).content.decode()
         assert "cannot be published yet" in page
@@ -95,31 +101,53 @@ class TestPublishingPage:
             "“not reported this year”." in page
         )
 
-    def test_scheduling_in_uk_time(self, client, publisher, headline):
+    def test_scheduled_for_the_announced_time_in_uk_time(self, django_app, publisher, headline):
         year = make_publishable_year()
-        client.force_login(publisher)
-        response = client.post(
-            admin_url(year, "publish"), {"publish_at_0": "01/07/2099", "publish_at_1": "07:00"}
-        )
-        assert response.status_code == HTTPStatus.FOUND
-        year.refresh_from_db()
         # 7am in British Summer Time is 6am UTC.
+        make_announcement(year, at=datetime.datetime(2099, 7, 1, 6, 0, tzinfo=datetime.UTC))
+        page = django_app.get(admin_url(year, "publish"), user=publisher)
+        assert "It will be public at 1 July 2099, 07:00 (UK time)" in page.text
+        assert page.forms[1].submit().status_code == HTTPStatus.FOUND
+        year.refresh_from_db()
         assert year.published_at == datetime.datetime(2099, 7, 1, 6, 0, tzinfo=datetime.UTC)
-        assert year.is_scheduled
-        assert client.get("/years/2023/").status_code == HTTPStatus.NOT_FOUND
+        assert year.is_scheduled and year.current_version.number == 1
+        assert django_app.get("/years/2023/", expect_errors=True).status_code == 404
 
-    def test_publishing_now_and_unpublishing(self, client, publisher, headline):
+    def test_an_edit_made_while_the_publisher_reads_is_not_published(
+        self, django_app, publishers, officer, headline
+    ):
         year = make_publishable_year()
-        client.force_login(publisher)
-        client.post(admin_url(year, "publish"), {})
+        page = django_app.get(admin_url(year, "publish"), user=publishers[1])
+        edit = fill_figure(year_form(django_app, officer, year), headline, value="£250")
+        assert edit.submit().status_code == HTTPStatus.FOUND  # saved after the page opened
+        refused = page.forms[1].submit(user=publishers[1])
+        assert "The year changed since you opened this page" in refused.text
+        assert not Year.objects.published().exists()
+        # Looked at again, it is what goes out: the value typed after the first look.
+        assert refused.forms[1].submit(user=publishers[1]).status_code == HTTPStatus.FOUND
+        assert "£250" in django_app.get("/years/2023/").text
+
+    def test_publishing_now_then_withdrawing_with_a_second_person(
+        self, django_app, client, publishers, headline
+    ):
+        paul, petra = publishers
+        year = make_publishable_year()
+        page = django_app.get(admin_url(year, "publish"), user=petra)
+        assert "It will be public at once" in page.text
+        page.forms[1].submit()
         assert client.get("/years/2023/").status_code == HTTPStatus.OK
-        # Withdrawing asks first, and for the reason the public will read.
-        confirm = client.get(admin_url(year, "unpublish")).content.decode()
-        assert "Why it is withdrawn (public)" in confirm
-        refused = client.post(admin_url(year, "unpublish"), {"reason": ""})
-        assert "Say why the year is withdrawn" in refused.content.decode()
-        assert client.get("/years/2023/").status_code == HTTPStatus.OK
-        client.post(admin_url(year, "unpublish"), {"reason": "A figure is being checked."})
+        # Withdrawing asks for the reason the public will read, then waits for another person.
+        ask = django_app.get(admin_url(year, "withdraw"), user=paul)
+        assert "The reason (public)" in ask.text
+        refused = fill(ask.forms[1], reason="").submit()
+        assert "This field is required." in refused.text
+        waiting = fill(ask.forms[1], reason="A figure is being checked.").submit().follow()
+        assert "Withdraw 2023 from the public" in waiting.text
+        assert client.get("/years/2023/").status_code == HTTPStatus.OK  # nothing public yet
+        assert not [f for f in waiting.forms.values() if "seen" in f.fields]  # Paul asked
+        review = django_app.get(waiting.request.path, user=petra)
+        approve = next(f for f in review.forms.values() if "seen" in f.fields)
+        approve.submit()
         response = client.get("/years/2023/")
         assert response.status_code == HTTPStatus.GONE
         assert "A figure is being checked." in response.content.decode()
@@ -153,17 +181,27 @@ class TestPreview:
 
 class TestSharedPreviewLinks:
     @pytest.fixture
-    def link(self, client, publisher, headline):
+    def scheduled(self, headline, publishers):
+        from stats.rules import publishing
+
         year = make_publishable_year()
+        make_announcement(year, at=timezone.now() + datetime.timedelta(hours=2))
+        return publishing.publish(year, publishers[1])
+
+    @pytest.fixture
+    def link(self, client, publisher, scheduled):
         client.force_login(publisher)
-        client.post(admin_url(year, "share"), {"shared_with": "BBC Cumbria newsroom"})
+        client.post(
+            admin_url(scheduled, "share"),
+            {"organisation": "BBC Cumbria", "recipient": "Jo Bloggs", "role": "Reporter"},
+        )
         client.logout()
         return PreviewLink.objects.get()
 
     def test_a_journalist_without_an_account_reads_the_embargoed_year(self, client, link):
         response = client.get(link.get_absolute_url(), HTTP_USER_AGENT="Newsroom browser")
         assert response.status_code == HTTPStatus.OK
-        assert "Embargoed" in response.content.decode()
+        assert "embargoed until" in response.content.decode()
         assert response["X-Robots-Tag"] == "noindex, nofollow"
         use = link.uses.get()
         assert use.ip_address == "127.0.0.1" and use.user_agent == "Newsroom browser"
@@ -189,17 +227,26 @@ class TestSharedPreviewLinks:
         assert client.get(link.get_absolute_url()).status_code == HTTPStatus.GONE
         assert not link.uses.exists()
 
-    def test_a_link_expires(self, client, link):
-        with time_machine.travel(link.expires_at + datetime.timedelta(seconds=1)):
-            assert client.get(link.get_absolute_url()).status_code == HTTPStatus.GONE
+    def test_a_link_opens_no_sooner_than_the_pre_release_window(self, client, link, settings):
+        assert link.opens_at == link.year.published_at - datetime.timedelta(hours=24)
+        with time_machine.travel(link.opens_at - datetime.timedelta(seconds=1)):
+            response = client.get(link.get_absolute_url())
+        assert response.status_code == HTTPStatus.FORBIDDEN
+        assert "opens" in response.content.decode() and not link.uses.exists()
+
+    def test_only_a_scheduled_year_is_shared(self, client, publisher, headline):
+        draft = make_publishable_year()
+        client.force_login(publisher)
+        client.post(admin_url(draft, "share"), {"organisation": "BBC Cumbria"})
+        assert not PreviewLink.objects.exists()
 
     def test_a_forged_token_is_not_found(self, client, link):
         assert client.get(f"/preview/{link.pk}/").status_code == HTTPStatus.NOT_FOUND
         assert client.get(link.get_absolute_url()[:-3] + "xx/").status_code == HTTPStatus.NOT_FOUND
 
     def test_once_public_the_link_leads_to_the_permalink(self, client, link):
-        Year.objects.update(state=YearState.PUBLISHED, published_at=timezone.now())
-        response = client.get(link.get_absolute_url())
+        with time_machine.travel(link.year.published_at + datetime.timedelta(seconds=1)):
+            response = client.get(link.get_absolute_url())
         assert response.status_code == HTTPStatus.FOUND and response["Location"] == "/years/2023/"
 
 
@@ -251,23 +298,3 @@ class TestSignIn:
         later = timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 1)
         with time_machine.travel(later):
             assert client.get("/admin/").status_code == HTTPStatus.FOUND
-
-
-def test_next_release_is_announced_on_the_pages_and_as_a_calendar(client):
-    from stats.models import NextRelease
-
-    make_year("2022")
-    NextRelease.objects.create(
-        label="2023 results", expected_at=datetime.datetime(2099, 1, 9, 10, 0, tzinfo=datetime.UTC)
-    )
-    page = client.get("/").content.decode()
-    assert (
-        "Next results: <strong>2023 results</strong>, expected" in page and "9 January 2099" in page
-    )
-    response = client.get("/next-release.ics")
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    from icalendar import Calendar
-
-    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
-    assert event.decoded("dtstart") == datetime.datetime(2099, 1, 9, 10, 0, tzinfo=datetime.UTC)
-    assert "2023 results" in str(event["summary"])

@@ -19,7 +19,7 @@ from stats.models.enums import YearState
 from stats.rules import corrections, publishing
 
 from .admin_pages import approve_form, change_url, fill, fill_figure, quote_rows, year_form
-from .factories import make_publishable_year, make_user
+from .factories import make_publishable_year, make_user, schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +123,7 @@ class TestSecondPairOfEyes:
     ):
         moment = timezone.now() + datetime.timedelta(days=1)
         year = make_publishable_year("2023")
-        publishing.publish(year, publishers[0], at=moment)
+        schedule(year, publishers[0], moment)
         form = fill(year_form(django_app, officer, year), title="Edited after scheduling")
         assert form.submit().status_code == HTTPStatus.FOUND
         assert PendingCorrection.objects.filter(year=year).exists()
@@ -169,10 +169,10 @@ class TestDeleting:
     def test_a_press_officer_cannot_delete_a_scheduled_year(
         self, client, officer, drugs, publishers
     ):
-        year = publishing.publish(
+        year = schedule(
             make_publishable_year("2023"),
             publishers[0],
-            at=timezone.now() + datetime.timedelta(days=1),
+            timezone.now() + datetime.timedelta(days=1),
         )
         client.force_login(officer)
         response = client.post(f"/admin/stats/year/{year.pk}/delete/", {"post": "yes"})
@@ -239,7 +239,7 @@ class TestChangeNotesAreAppendOnly:
 
 class TestWithdrawn:
     def test_the_address_says_when_and_why(self, client, public_year, publishers):
-        publishing.unpublish(public_year, publishers[0], "A figure is being checked.")
+        publishing.withdraw(public_year, publishers[0], "A figure is being checked.")
         response = client.get("/years/2022/")
         assert response.status_code == HTTPStatus.GONE
         page = response.content.decode()
@@ -265,15 +265,15 @@ class TestSideDoorsFoundInReview:
         self, django_app, client, officer, public_year, publishers
     ):
         title = public_year.title
-        publishing.unpublish(public_year, publishers[0], "A figure is being checked.")
+        publishing.withdraw(public_year, publishers[0], "A figure is being checked.")
         fill(year_form(django_app, officer, public_year), title="Draft title").submit()
         page = client.get("/years/2022/").content.decode()
         assert title in page and "Draft title" not in page
 
     def test_an_unscheduled_year_was_never_public(self, drugs, publishers):
         moment = timezone.now() + datetime.timedelta(hours=1)
-        year = publishing.publish(make_publishable_year("2023"), publishers[0], at=moment)
-        publishing.unpublish(year, publishers[0])
+        year = schedule(make_publishable_year("2023"), publishers[0], moment)
+        publishing.unschedule(year, publishers[0])
         year.refresh_from_db()
         assert year.published_at is None
         with time_machine.travel(moment + datetime.timedelta(days=1)):

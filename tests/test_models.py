@@ -10,7 +10,7 @@ from django.utils import timezone
 from stats.models import Figure, Measure, Year
 from stats.models.enums import Qualifier, Unit, YearState
 
-from .factories import make_figure, make_measure, make_year
+from .factories import make_figure, make_measure, make_year, release
 
 pytestmark = pytest.mark.django_db
 
@@ -135,11 +135,13 @@ class TestPublication:
     def test_publishing_without_a_time_publishes_now(self):
         year = make_year(published_at=None)
         assert year.published_at is not None
-        assert year.is_public
+        assert not year.is_public  # published with no approved version shows nothing
+        assert release(year).is_public
 
     def test_a_scheduled_year_appears_at_its_moment(self):
         moment = datetime.datetime(2023, 1, 9, 7, 0, tzinfo=LONDON)
-        year = make_year(published_at=moment)
+        with time_machine.travel(moment - datetime.timedelta(days=1), tick=False):
+            year = release(make_year(published_at=moment))
         with time_machine.travel(moment - datetime.timedelta(seconds=1), tick=False):
             assert list(Year.objects.published()) == []
             assert not year.is_public
@@ -148,33 +150,27 @@ class TestPublication:
             assert year.is_public
 
     def test_the_latest_published_year_is_the_most_recent_period(self):
-        make_year("2021")
-        latest = make_year("2022")
+        release(make_year("2021"))
+        latest = release(make_year("2022"))
         make_year("2023", state=YearState.DRAFT, published_at=None)
         assert Year.objects.latest_published() == latest
 
-    def test_last_updated_moves_with_a_public_change_note_not_with_any_save(self):
+    def test_last_updated_moves_with_a_new_version_not_with_any_save(self):
         moment = datetime.datetime(2023, 1, 9, 10, 0, tzinfo=LONDON)
-        year = make_year(published_at=moment)
-        year.save()  # an edit with no change note tells the public nothing
+        with time_machine.travel(moment, tick=False):
+            year = release(make_year(published_at=moment))
+        year.save()  # an edit with no new version tells the public nothing
         assert year.last_updated == moment and not year.updated_since_publication
-        year.change_notes.create(
-            text="Corrected a figure.", made_at=moment + datetime.timedelta(days=3)
-        )
+        with time_machine.travel(moment + datetime.timedelta(days=3), tick=False):
+            release(year, note_text="Corrected a figure.")
         assert year.updated_since_publication
         assert year.last_updated.date() == datetime.date(2023, 1, 12)
 
-
-class TestFiguresForPage:
-    def test_headlines_others_and_parts(self):
-        year = make_year()
-        drugs = make_measure(name="Drugs", unit=Unit.MONEY, is_headline=True, display_order=1)
-        cannabis = make_measure(name="Cannabis", unit=Unit.MONEY, parent=drugs, display_order=2)
-        arrests = make_measure(name="Arrests", display_order=3)
-        make_figure(year, drugs, "4000000")
-        make_figure(year, cannabis, "1000000")
-        make_figure(year, arrests, "38")
-        headline, other, parts = year.figures_for_page()
-        assert [f.measure for f in headline] == [drugs]
-        assert [f.measure for f in parts[drugs.pk]] == [cannabis]
-        assert [f.measure for f in other] == [arrests]
+    def test_a_correction_the_same_day_is_an_update_too(self):
+        moment = datetime.datetime(2023, 1, 9, 10, 0, tzinfo=LONDON)
+        with time_machine.travel(moment, tick=False):
+            year = release(make_year(published_at=moment))
+        with time_machine.travel(moment + datetime.timedelta(hours=2), tick=False):
+            release(year, note_text="Corrected a figure within the hour.")
+        assert year.updated_since_publication
+        assert year.last_updated == moment + datetime.timedelta(hours=2)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from stats.models import Figure, Year
 from stats.models.enums import Qualifier, Unit, YearState
 
-from .factories import make_figure, make_measure, make_year
+from .factories import make_figure, make_measure, make_year, release
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ COLUMNS = [
     "year_label", "year_slug", "period_start", "period_end", "measure_slug", "measure_name",
     "parent_measure_slug", "unit", "value", "qualifier", "comparison", "note",
     "value_as_displayed", "published_at", "last_updated_at", "comparable_with_earlier_years",
-    "comparability_note",
+    "comparability_note", "version",
 ]  # fmt: skip
 
 
@@ -52,6 +52,8 @@ def figures():
     make_figure(draft, secret, "777777")
     embargoed = make_year("2025", published_at=timezone.now() + datetime.timedelta(days=1))
     make_figure(embargoed, secret, "888888")
+    for year in (y2022, y2023, embargoed):
+        release(year)
     return Figure.objects.filter(year__in=[y2022, y2023])
 
 
@@ -73,8 +75,8 @@ def assert_round_trip(rows, figures):
     assert len(rows) == len(stored)
     for row in rows:
         figure = stored[(row["year_slug"], row["measure_slug"])]
-        assert Decimal(row["value"]) == figure.value
-        assert row["qualifier"] == figure.qualifier and row["unit"] == figure.unit
+        assert Decimal(str(row["value"])) == figure.value
+        assert (row["qualifier"] or "") == figure.qualifier and row["unit"] == figure.unit
 
 
 class TestCSV:
@@ -126,10 +128,28 @@ class TestJSON:
         assert document["licence"] == "Open Government Licence v3.0"
         assert_round_trip(document["rows"], figures)
 
+    def test_values_are_typed_for_programs(self, client, figures):
+        document = json.loads(download(client, "/years/2022/data.json").content)
+        assert (document["format_version"], document["version"]) == ("2.0", 1)
+        rows = {row["measure_slug"]: row for row in document["rows"]}
+        cash = rows["drugs-seized"]
+        # Numbers are numbers, flags are booleans, nothing is null: a script adds and tests them.
+        assert cash["value"] == 3999999.99 and isinstance(cash["value"], float)
+        assert rows["arrests"]["value"] == 38 and isinstance(rows["arrests"]["value"], int)
+        assert rows["cyber-change"]["value"] == -12.5
+        assert cash["comparable_with_earlier_years"] is True and cash["version"] == 1
+        assert rows["cannabis"]["qualifier"] is None and rows["cannabis"]["note"] is None
+        assert rows["drugs-seized"]["parent_measure_slug"] is None
+        assert cash["published_at"].endswith(("+00:00", "+01:00"))
+        # And the digits are exactly those stored: no float rounding shows.
+        assert '"value": 3999999.99,' in download(client, "/years/2022/data.json").content.decode()
+
     def test_csv_and_json_agree(self, client, figures):
         from_csv = csv_rows(download(client, "/data/all.csv"))
         from_json = json.loads(download(client, "/data/all.json").content)["rows"]
-        assert [row["value"] for row in from_csv] == [row["value"] for row in from_json]
+        assert [Decimal(row["value"]) for row in from_csv] == [
+            Decimal(str(row["value"])) for row in from_json
+        ]
         assert [row["note"] for row in from_json if row["measure_slug"] == "arrests"][0].startswith(
             "=HYPERLINK"
         )
@@ -154,6 +174,7 @@ class TestConditionalRequests:
         figure = Figure.objects.get(measure__slug="arrests")
         figure.value = 39
         figure.save()
+        release(figure.year, note_text="Corrected the arrests.")
         response = client.get("/data/all.csv", HTTP_IF_NONE_MATCH=before)
         assert response.status_code == HTTPStatus.OK and response["ETag"] != before
 
@@ -195,13 +216,19 @@ class TestFeed:
     def test_an_entry_per_published_year(self, client, figures):
         assert set(self.entries(client)) == {"Results 2022", "Results 2023"}
 
-    def test_a_change_note_updates_the_entry(self, client, figures):
-        before = self.entries(client)["Results 2022"].find(f"{ATOM}updated").text
+    def test_each_new_version_is_an_entry_of_its_own(self, client, figures):
+        first = self.entries(client)["Results 2022"]
         year = Year.objects.get(slug="2022")
-        year.change_notes.create(text="Corrected the cannabis figure.")
-        entry = self.entries(client)["Results 2022"]
-        assert entry.find(f"{ATOM}updated").text > before
-        assert "Corrected the cannabis figure." in entry.find(f"{ATOM}summary").text
+        year.figures.filter(measure__slug="cannabis").update(value=1234567)
+        release(year, note_text="Corrected the cannabis figure.")
+        entries = self.entries(client)
+        assert set(entries) == {"Results 2022", "Results 2023", "Results 2022: updated (version 2)"}
+        update = entries["Results 2022: updated (version 2)"]
+        assert update.find(f"{ATOM}updated").text > first.find(f"{ATOM}updated").text
+        assert "Corrected the cannabis figure." in update.find(f"{ATOM}summary").text
+        # The first entry is unchanged: its id and date stay as they were.
+        assert entries["Results 2022"].find(f"{ATOM}id").text == first.find(f"{ATOM}id").text
+        assert update.find(f"{ATOM}id").text != first.find(f"{ATOM}id").text
 
 
 class TestSitemapAndRobots:
@@ -213,13 +240,15 @@ class TestSitemapAndRobots:
         }
         paths = {re.sub(r"^https?://[^/]+", "", url) for url in urls}
         assert {
-            "/",
             "/years/",
             "/years/2022/",
             "/years/2023/",
             "/data/",
+            "/releases/",
+            "/about/",
             "/measures/drugs-seized/",
         } <= paths
+        assert "/" not in paths  # its canonical address is the latest year's
         assert not any("2024" in path or "2025" in path or "secret" in path for path in paths)
         published = Year.objects.get(slug="2022").published_at
         assert urls["http://testserver/years/2022/"].text == published.date().isoformat()

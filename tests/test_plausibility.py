@@ -16,7 +16,7 @@ from stats.rules.plausibility import (
     previous_published_figure,
 )
 
-from .factories import make_figure, make_measure, make_year
+from .factories import make_figure, make_measure, make_year, release
 
 D = Decimal
 
@@ -49,6 +49,8 @@ def test_the_comparison_is_with_the_latest_published_earlier_year():
     make_figure(make_year("2020"), measure, "1000")
     make_figure(make_year("2021"), measure, "2000")
     make_figure(make_year("2022", state=YearState.DRAFT, published_at=None), measure, "3000")
+    for label in ("2020", "2021"):
+        release(Year.objects.get(label=label))
     year = make_year("2023", state=YearState.DRAFT, published_at=None)
     assert previous_published_figure(year, measure).value == Decimal("2000")
 
@@ -59,6 +61,8 @@ def test_a_scheduled_year_is_not_yet_a_comparison():
     make_figure(make_year("2021"), measure, "2000")
     future = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=1)
     make_figure(make_year("2022", published_at=future), measure, "3000")
+    for year in Year.objects.all():
+        release(year)
     year = make_year("2023", state=YearState.DRAFT, published_at=None)
     assert previous_published_figure(year, measure).value == Decimal("2000")
 
@@ -138,7 +142,9 @@ def test_no_false_alarm_on_the_2022_release():
 def test_the_year_before_is_read_once_for_a_whole_grid(django_assert_num_queries):
     measures = [make_measure(unit=Unit.MONEY) for _ in range(5)]
     for measure in measures:
-        make_figure(make_year(f"20{10 + measures.index(measure)}"), measure, "1000000")
+        earlier = make_year(f"20{10 + measures.index(measure)}")
+        make_figure(earlier, measure, "1000000")
+        release(earlier)
     year = make_year("2023", state=YearState.DRAFT, published_at=None)
     rows = [(measure, Decimal("10.4")) for measure in measures]
     with django_assert_num_queries(1):

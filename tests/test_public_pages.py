@@ -13,7 +13,7 @@ from PIL import Image
 
 from stats.models.enums import Qualifier, Unit, YearState
 
-from .factories import make_figure, make_measure, make_quote, make_year
+from .factories import make_figure, make_measure, make_quote, make_year, release
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def two_years():
     make_figure(y2023, cannabis, "1250000")
     make_figure(y2023, change, "-10", comparison="compared with 2021")
     make_quote(y2023)
-    return y2022, y2023
+    return release(y2022), release(y2023)
 
 
 def page(client, path):
@@ -68,6 +68,7 @@ class TestYearPage:
     ):
         _, y2023 = two_years
         y2023.figures.filter(measure__slug="drugs-seized").update(qualifier=Qualifier.OVER)
+        release(y2023, note_text="The total is approximate.")
         html = page(client, "/years/2023/")
         assert "Not broken down</span>" not in html
         assert "the part not broken down is not calculated" in html
@@ -92,7 +93,7 @@ class TestYearPage:
     def test_dates_are_shown_in_uk_time(self, client):
         # 23:30 UTC on 30 June is half past midnight on 1 July in British Summer Time.
         published = datetime.datetime(2023, 6, 30, 23, 30, tzinfo=datetime.UTC)
-        make_year("2022", title="Results 2022", published_at=published)
+        release(make_year("2022", title="Results 2022", published_at=published))
         html = page(client, "/years/2022/")
         assert '<time datetime="2023-07-01T00:30:00+01:00">1 July 2023</time>' in html
         assert "published 1 July 2023" in html
@@ -128,6 +129,7 @@ class TestYearPage:
         y2023.photo_caption = "Cash seized in Carlisle."
         y2023.photo_credit = "Cumbria Police"
         y2023.save()
+        release(y2023, note_text="Added a photo.")
         html = page(client, "/years/2023/")
         assert (
             'alt="Bundles of seized banknotes on a table"' in html
@@ -159,6 +161,7 @@ class TestShareCard:
         figure = y2023.figures.get(measure__slug="drugs-seized")
         figure.value = 6000000
         figure.save()
+        release(y2023, note_text="Corrected the drugs figure.")
         after = self.card(client)
         assert before.content != after.content and before["ETag"] != after["ETag"]
         assert after["ETag"].strip('"') in page(client, "/years/2023/")
@@ -185,7 +188,7 @@ class TestEmbed:
 
 class TestMeasurePage:
     def test_every_published_year_with_missing_years_shown_as_missing(self, client, two_years):
-        make_year("2024", title="Results 2024")  # published without an arrests figure
+        release(make_year("2024", title="Results 2024"))  # published without an arrests figure
         make_year("2025", state=YearState.DRAFT, published_at=None)
         html = page(client, "/measures/arrests/")
         assert "<h1>Arrests: every year</h1>" in html
@@ -197,7 +200,7 @@ class TestMeasurePage:
         assert "2025" not in html
 
     def test_a_gap_keeps_its_row_in_the_chart(self, client, two_years):
-        make_year("2024", title="Results 2024")  # published without a drugs figure
+        release(make_year("2024", title="Results 2024"))  # published without a drugs figure
         html = page(client, "/measures/drugs-seized/")
         assert html.count("chart__value--missing") == 1
         assert "Figure 1: Drugs seized, 2022 to 2024" in html
@@ -223,7 +226,7 @@ def test_the_accessibility_statement(client):
 
 def test_a_scheduled_year_is_not_a_next_year_yet(client, two_years):
     moment = timezone.now() + datetime.timedelta(days=1)
-    make_year("2024", published_at=moment)
+    release(make_year("2024", published_at=moment))
     assert "Next year: 2024" not in page(client, "/years/2023/")
     with time_machine.travel(moment + datetime.timedelta(minutes=1)):
         assert "Next year: 2024" in page(client, "/years/2023/")  # it is, once public

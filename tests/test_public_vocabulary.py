@@ -15,7 +15,7 @@ import time_machine
 from stats.models import Figure, Quote, Year
 from stats.models.enums import Unit, YearState
 
-from .factories import make_figure, make_measure, make_quote, make_year
+from .factories import make_figure, make_measure, make_quote, make_year, release
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def years():
             make_figure(year, make_measure(name=f"Empty {label}"), None, not_reported=True)
             make_quote(year, text=f"Words of {label}.")
             make_quote(year, speaker_name="Copied speaker", text="  ")
-            made[label] = year
+            made[label] = release(year) if published_at else year
     return made
 
 
@@ -63,16 +63,15 @@ def test_each_property_agrees_with_its_queryset(years, frozen, label):
     assert Year.objects.ever_public().filter(pk=year.pk).exists() is has_been_public
 
 
-def test_figures_and_quotes_are_public_exactly_when_their_property_says(years, frozen):
-    for figure in Figure.objects.select_related("year"):
-        shown = Figure.objects.public().filter(pk=figure.pk).exists()
-        assert shown is (figure.is_public and figure.year.is_public)
+def test_figures_and_quotes_are_shown_exactly_when_their_property_says(years, frozen):
+    for figure in Figure.objects.all():
+        assert Figure.objects.with_value().filter(pk=figure.pk).exists() is figure.has_value
     for quote in Quote.objects.all():
-        assert Quote.objects.public().filter(pk=quote.pk).exists() is quote.is_public
+        assert Quote.objects.with_words().filter(pk=quote.pk).exists() is quote.has_words
 
 
 def test_the_year_before_and_after_are_published_years_only(years, frozen):
-    later = make_year("2023", published_at=NOW - DAY)
+    later = release(make_year("2023", published_at=NOW - DAY))
     assert Year.objects.previous_published(later) == years["2021"]
     assert Year.objects.next_published(years["2021"]) == later
     assert Year.objects.next_publication_moment() == NOW + DAY

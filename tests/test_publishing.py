@@ -4,17 +4,23 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from stats.models import ChangeNote, Year
-from stats.models.enums import Unit, YearState
-from stats.rules import publishing
+from stats.models import ChangeNote, ReleaseVersion, Year
+from stats.models.enums import ReleaseAct, Unit, YearState
+from stats.rules import publishing, release_requests
+from stats.rules.approval import editors_since_approval
+from stats.rules.checklist import checklist, problems_before_publishing
+from stats.rules.figure_grid import figure_rows_for
+from stats.rules.snapshot import fingerprint, snapshot
 
 from .factories import (
+    make_announcement,
     make_figure,
     make_measure,
     make_publishable_year,
     make_quote,
     make_user,
     make_year,
+    release,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +36,7 @@ def headline_measures():
 
 class TestChecksBeforePublishing:
     def test_a_complete_year_has_no_problems(self, headline_measures):
-        assert publishing.problems_before_publishing(make_publishable_year()) == []
+        assert problems_before_publishing(make_publishable_year()) == []
 
     def test_every_missing_thing_is_listed(self, headline_measures):
         year = make_year("2023", introduction="", state=YearState.DRAFT, published_at=None)
@@ -40,7 +46,8 @@ class TestChecksBeforePublishing:
         year.figures.create(measure=make_measure(name="Arrests"), value=None)
         last_year = make_year("2022")
         make_figure(last_year, drugs, "4000000")
-        problems = publishing.problems_before_publishing(year)
+        release(last_year)
+        problems = problems_before_publishing(year)
         assert problems == [
             "Write the introduction.",
             "Enter a value for “Arrests”, or tick “not reported this year”.",
@@ -55,12 +62,14 @@ class TestChecksBeforePublishing:
 
     def test_a_measure_left_out_on_purpose_is_noted_not_refused(self, headline_measures):
         drugs, cyber = headline_measures
-        make_figure(make_year("2022"), drugs, "4000000")
+        last_year = make_year("2022")
+        make_figure(last_year, drugs, "4000000")
+        release(last_year)
         year = make_year("2023", state=YearState.DRAFT, published_at=None)
         make_figure(year, cyber, "40", comparison="compared with 2022")
         make_quote(year)
         make_figure(year, drugs, None, not_reported=True)
-        assert publishing.checklist(year) == (
+        assert checklist(year) == (
             [],
             [f"Not reported this year: “{drugs.name}”."],
         )
@@ -70,7 +79,7 @@ class TestChecksBeforePublishing:
         year.figures.filter(measure=headline_measures[0]).update(
             not_comparable=True, comparability_note="Now includes accounts frozen."
         )
-        assert publishing.checklist(year)[1] == [
+        assert checklist(year)[1] == [
             "Not comparable with earlier years: “Drugs seized” (Now includes accounts frozen.)."
         ]
 
@@ -79,37 +88,43 @@ class TestChecksBeforePublishing:
         drugs = headline_measures[0]
         cannabis = make_measure(name="Cannabis", unit=Unit.MONEY, parent=drugs)
         make_figure(year, cannabis, "101")
-        assert publishing.problems_before_publishing(year) == [
-            f"The parts of “{drugs.name}” add up to more than its total."
+        assert problems_before_publishing(year) == [
+            f"The parts of “{drugs.name}” add up to £101, more than its total of £100."
         ]
 
     def test_an_inactive_headline_measure_is_not_required(self, headline_measures):
         year = make_publishable_year()
         make_measure(name="Retired measure", is_headline=True, is_active=False)
-        assert publishing.problems_before_publishing(year) == []
+        assert problems_before_publishing(year) == []
 
 
 class TestPublish:
-    def test_publishing_now(self, headline_measures, publisher):
+    def test_publishing_now_freezes_version_1(self, headline_measures, publisher):
         year = publishing.publish(make_publishable_year(), publisher)
         assert year.is_public
         assert list(Year.objects.published()) == [year]
+        version = ReleaseVersion.objects.get()
+        assert (version.number, version.approved_by, year.current_version) == (
+            1,
+            publisher,
+            version,
+        )
+        assert version.content == snapshot(year)
 
-    def test_scheduling_keeps_it_hidden_until_the_moment(self, headline_measures, publisher):
-        moment = timezone.now() + datetime.timedelta(days=1)
-        year = publishing.publish(make_publishable_year(), publisher, at=moment)
-        assert year.is_scheduled and not year.is_public
+    def test_scheduled_for_the_time_the_calendar_confirmed(self, headline_measures, publisher):
+        moment = timezone.now() + datetime.timedelta(days=30)
+        year = make_publishable_year()
+        make_announcement(year, at=moment)
+        year = publishing.publish(year, publisher)
+        assert year.is_scheduled and not year.is_public and year.published_at == moment
         assert not Year.objects.published().exists()
         with time_machine.travel(moment, tick=False):
             assert Year.objects.published().get() == year
 
-    def test_a_time_in_the_past_is_refused(self, headline_measures, publisher):
-        with pytest.raises(publishing.PublishingError, match="in the future"):
-            publishing.publish(
-                make_publishable_year(),
-                publisher,
-                at=timezone.now() - datetime.timedelta(minutes=1),
-            )
+    def test_a_provisional_month_or_a_past_time_publishes_now(self, headline_measures, publisher):
+        year = make_publishable_year()
+        make_announcement(year, month=timezone.localdate())
+        assert publishing.publish(year, publisher).is_public
 
     def test_an_incomplete_year_is_refused_and_stays_a_draft(self, headline_measures, publisher):
         year = make_year("2023", state=YearState.DRAFT, published_at=None)
@@ -117,34 +132,52 @@ class TestPublish:
             publishing.publish(year, publisher)
         assert "Add at least one quote." in refused.value.problems
         year.refresh_from_db()
-        assert year.state == YearState.DRAFT
+        assert year.state == YearState.DRAFT and not ReleaseVersion.objects.exists()
 
-    def test_republishing_a_correction_needs_a_change_note(self, headline_measures, publisher):
+    def test_an_edit_after_the_publisher_looked_is_not_approved(
+        self, headline_measures, publishers
+    ):
+        year = make_publishable_year()
+        seen = fingerprint(snapshot(year))
+        figure = year.figures.first()
+        figure.value = 150
+        figure._history_user = make_user("olivia", "Press officers")
+        figure.save()
+        with pytest.raises(publishing.PublishingError, match="changed since you opened"):
+            publishing.publish(year, publishers[1], seen=seen)
+        assert not Year.objects.published().exists()
+        fresh = fingerprint(snapshot(year))
+        assert publishing.publish(year, publishers[1], seen=fresh).is_public
+
+    def test_a_published_year_is_not_published_again(self, headline_measures, publisher):
         year = publishing.publish(make_publishable_year(), publisher)
-        with pytest.raises(publishing.PublishingError, match="Say why"):
-            publishing.unpublish(year, publisher)
-        publishing.unpublish(year, publisher, "Withdrawn while the cash figure is checked.")
-        assert Year.objects.get().withdrawal_reason == "Withdrawn while the cash figure is checked."
+        with pytest.raises(publishing.PublishingError, match="already published"):
+            publishing.publish(year, publisher, change_note="A note with no change behind it.")
+        assert not ChangeNote.objects.exists() and ReleaseVersion.objects.count() == 1
+
+    def test_publishing_again_after_a_withdrawal(self, headline_measures, publishers):
+        paul, petra = publishers
+        year = publishing.publish(make_publishable_year(), petra)
+        asked = release_requests.ask(
+            ReleaseAct.WITHDRAW, paul, year=year, reason="Withdrawn while cash is checked."
+        )
+        release_requests.approve(asked, petra)
+        year = Year.objects.get()
+        assert not year.is_public
+        assert year.withdrawal_reason == "Withdrawn while cash is checked."
         with pytest.raises(publishing.PublishingError, match="public change note"):
-            publishing.publish(year, publisher)
-        first_published = Year.objects.get().published_at
-        publishing.publish(year, publisher, change_note="Corrected the cash figure.")
+            publishing.publish(year, petra)
+        first_published = year.published_at
+        publishing.publish(year, petra, change_note="Cash figure checked: unchanged.")
         year = Year.objects.get()
         assert year.is_public and year.published_at == first_published
-        assert ChangeNote.objects.get().text == "Corrected the cash figure."
-        assert year.withdrawn_at is None and year.withdrawal_reason == ""
-
-    def test_a_scheduled_year_gets_another_time_without_being_unpublished(
-        self, headline_measures, publisher
-    ):
-        moment = timezone.now() + datetime.timedelta(days=1)
-        year = publishing.publish(make_publishable_year(), publisher, at=moment)
-        later = moment + datetime.timedelta(hours=3)
-        publishing.reschedule(year, publisher, later)
-        year.refresh_from_db()
-        assert year.is_scheduled and year.published_at == later
-        with pytest.raises(publishing.PublishingError, match="in the future"):
-            publishing.reschedule(year, publisher, timezone.now())
+        assert year.current_version.number == 2
+        # The withdrawal stays in the public record after the year is published again.
+        assert [n["text"] for n in year.current_version.content["change_notes"]] == [
+            "Cash figure checked: unchanged.",
+            "Withdrawn: Withdrawn while cash is checked.",
+        ]
+        assert year.withdrawn_at is None
 
 
 class TestSecondPairOfEyes:
@@ -181,7 +214,7 @@ class TestSecondPairOfEyes:
         year._history_user = officer
         year.save()
         publishing.mark_ready(year, publisher)
-        assert publishing.editors_since_approval(year) == {officer.pk}
+        assert editors_since_approval(year) == {officer.pk}
 
     def test_an_approval_clears_the_slate(self, headline_measures, publisher):
         petra = make_user("petra", "Publishers")
@@ -189,7 +222,7 @@ class TestSecondPairOfEyes:
         year._history_user = publisher
         year.save()
         publishing.publish(year, petra)
-        assert publishing.editors_since_approval(Year.objects.get()) == set()
+        assert editors_since_approval(Year.objects.get()) == set()
 
     def test_a_one_publisher_office_can_publish_its_own_work(self, headline_measures, publisher):
         year = make_publishable_year()
@@ -215,6 +248,7 @@ class TestStartFromLastYear:
         make_figure(previous, drugs, "4000000", is_headline=False)
         make_figure(previous, cyber, "40", comparison="compared with 2021")
         make_quote(previous)
+        release(previous)
         year = publishing.start_from(previous, publisher)
         assert (year.label, year.slug, year.title) == (
             "2023",
@@ -226,7 +260,7 @@ class TestStartFromLastYear:
             datetime.date(2023, 12, 31),
         )
         assert year.state == YearState.DRAFT and not year.figures.exists()
-        offered = {measure: initial for measure, initial in publishing.figure_rows_for(year)}
+        offered = {measure: initial for measure, initial in figure_rows_for(year)}
         # Last year's choices are offered again: Drugs seized was not a headline in 2022.
         assert offered[drugs]["is_headline"] is False
         assert offered[cyber]["is_headline"] is True

@@ -1,5 +1,6 @@
 """Security settings and headers, checked on real responses from the production configuration."""
 
+import datetime
 import subprocess
 import sys
 import urllib.error
@@ -7,6 +8,7 @@ import urllib.request
 from http import HTTPStatus
 
 import pytest
+from django.utils import timezone
 
 from stats.models.enums import Unit
 
@@ -192,11 +194,13 @@ def test_a_staff_member_gets_an_authenticator_device(capsys):
 def test_admin_messages_set_no_cookie_of_their_own_and_never_hold_a_preview_address(client):
     from stats.models import PreviewLink
 
-    from .factories import make_publishable_year, make_user
+    from .factories import make_publishable_year, make_user, schedule
 
-    year = make_publishable_year()
-    client.force_login(make_user("paul", "Publishers"))
-    response = client.post(f"/admin/stats/year/{year.pk}/share/", {"shared_with": "BBC"})
+    make_measure(name="Drugs seized", unit=Unit.MONEY, is_headline=True)
+    paul = make_user("paul", "Publishers")
+    year = schedule(make_publishable_year(), paul, timezone.now() + datetime.timedelta(hours=2))
+    client.force_login(paul)
+    response = client.post(f"/admin/stats/year/{year.pk}/share/", {"organisation": "BBC"})
     assert response.status_code == HTTPStatus.FOUND
     # Django's default keeps messages in a "messages" cookie: no __Host- prefix, and readable
     # by anyone who sees the browser's cookies.

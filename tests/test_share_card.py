@@ -14,8 +14,9 @@ from PIL import Image, ImageDraw
 from stats.models import Figure, Year
 from stats.models.enums import Qualifier, Unit, YearState
 from stats.public import share_card
+from stats.rules.releases import Release
 
-from .factories import make_figure, make_measure, make_year
+from .factories import make_figure, make_measure, make_year, release
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +113,7 @@ def awkward_year():
     cannabis = make_measure(name="Cannabis", slug="cannabis", unit=Unit.MONEY, parent=drugs)
     earlier = make_year("2021", title="Results 2021")
     make_figure(earlier, returned, "1200000", qualifier=Qualifier.NEARLY)
+    release(earlier)
     year = make_year(
         "2022", title="Operation Alliance results 2022–23: Cumbria’s year, and the café owners’"
     )
@@ -120,19 +122,15 @@ def awkward_year():
     make_figure(year, cannabis, "1250000")
     make_figure(year, change, "40", comparison="compared with 2020")
     make_figure(year, children, "1234")
-    return year
+    return release(year)
 
 
 def layouts(year):
     """The year's card and its long-qualified figure's card, laid out as the views draw them."""
-    from stats.public.pages import year_page
-
-    context = year_page(year)
-    headline = context["headline_figures"]
-    figure = next(f for f in headline if f.measure.slug == "returned")
+    published = Release.of(year)
     return {
-        "year": share_card.year_card_layout(year, headline),
-        "figure": share_card.figure_card_layout(year, figure),
+        "year": share_card.year_card_layout(published),
+        "figure": share_card.figure_card_layout(published, published.card("returned")),
     }
 
 
@@ -215,8 +213,7 @@ class TestDemoCard:
         assert response.status_code == HTTPStatus.OK and response["Content-Type"] == "image/png"
         image = Image.open(io.BytesIO(response.content))
         assert (image.format, image.size) == ("PNG", (1200, 630))
-        headline, _, _ = year.figures_for_page()
-        items = share_card.year_card_layout(year, headline)
+        items = share_card.year_card_layout(Release.of(year))
         assert "nearly £4m" in texts(items)
         assert share_card.render(items) == response.content  # the image is exactly that layout
         assert missing_glyphs(items) == set() and misplaced(items) == []
@@ -240,6 +237,7 @@ class TestFigureCard:
     def test_not_found(self, client, awkward_year):
         empty = make_measure(name="Vehicles seized", slug="vehicles")
         Figure.objects.create(year=awkward_year, measure=empty, value=None)
+        release(awkward_year, note_text="Vehicles to come.")
         make_measure(name="Firearms", slug="firearms")
         make_year("2024", state=YearState.DRAFT, published_at=None)
         for path in [

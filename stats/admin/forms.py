@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_datetime
 
 from stats.models.enums import Unit
 from stats.rules import corrections
+from stats.rules.checklist import parts_over_total
 from stats.rules.formatting import format_value, plain_decimal
 from stats.rules.parsing import AmountError, parse_amount
 from stats.rules.photos import clean_photo
@@ -18,6 +19,7 @@ from stats.rules.plausibility import evidence_for, flags
 from stats.rules.revisions import changes_to_year
 
 from ..models import Figure, Measure, PendingCorrection, Year
+from .release_forms import ChangeNoteField
 
 SYMBOL_UNITS = {"£": Unit.MONEY, "%": Unit.PERCENT_CHANGE}
 CHANGE_NOTE_NEEDED = (
@@ -189,26 +191,16 @@ class FigureFormSet(CorrectionFormSetMixin, forms.BaseInlineFormSet):
         measures = [form.cleaned_data["measure"] for form in kept]
         if len(measures) != len(set(measures)):
             raise ValidationError("Each measure can have only one figure: remove the repeated row.")
-        values = {
-            form.cleaned_data["measure"].pk: form.cleaned_data.get("value")
+        # Slips before sums: each value's own question first, beside its field ("did you mean
+        # £14m?"); then the parts are checked against their total on the values that stand.
+        self._question_unusual_values(kept)
+        standing = [
+            (form.cleaned_data["measure"], form.cleaned_data.get("value"))
             for form in kept
             if not form.errors
-        }
-        for total in (form for form in kept if form.cleaned_data.get("value") is not None):
-            measure = total.cleaned_data["measure"]
-            parts = [
-                value
-                for form in kept
-                if form.cleaned_data["measure"].parent_id == measure.pk
-                and (value := values.get(form.cleaned_data["measure"].pk)) is not None
-            ]
-            if parts and sum(parts) > total.cleaned_data["value"]:
-                raise ValidationError(
-                    f"The parts of “{measure.name}” add up to "
-                    f"{format_value(sum(parts), measure.unit)}, more than its total of "
-                    f"{format_value(total.cleaned_data['value'], measure.unit)}."
-                )
-        self._question_unusual_values(kept)
+        ]
+        if problems := parts_over_total(standing):
+            raise ValidationError(problems)
 
     def _question_unusual_values(self, kept):
         rows = [
@@ -240,10 +232,8 @@ class YearForm(forms.ModelForm):
     # What the public reads of the year itself: the same fields a held correction carries.
     PUBLIC_FIELDS = corrections.YEAR_FIELDS
 
-    change_note = forms.CharField(
-        label="Public change note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    change_note = ChangeNoteField(
+        rows=2,
         help_text="This year is public. Say what you are changing and why, in a sentence "
         "residents will read under “Updates to this page” once a publisher approves it.",
     )

@@ -10,19 +10,17 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from stats.rules import measure_changes
+from stats.rules.approval import may_publish
 from stats.rules.publishing import PublishingError
 
 from ..models import Measure, PendingMeasureChange
 from .history import ReadOnlyHistoryAdmin
-
-PUBLISH_PERMISSION = "stats.publish_year"
+from .release_forms import ChangeNoteField
 
 
 class MeasureForm(forms.ModelForm):
-    change_note = forms.CharField(
-        label="Public change note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    change_note = ChangeNoteField(
+        rows=2,
         help_text="Needed to change the name, description or order of a measure the public has "
         "seen: it is added under “Updates to this page” on every year that shows it.",
     )
@@ -63,7 +61,7 @@ class MeasureForm(forms.ModelForm):
         public = set(self.changed_data) & set(measure_changes.PUBLIC_FIELDS)
         if public and on_public_pages:
             if PendingMeasureChange.objects.filter(measure=measure).exists():
-                self.add_error(None, "A change to this measure is already waiting for approval.")
+                self.add_error(None, measure_changes.ALREADY_WAITING)
             if not cleaned.get("change_note", "").strip():
                 self.add_error("change_note", "Say what changed and why: the public will read it.")
         return cleaned
@@ -97,12 +95,16 @@ class MeasureAdmin(ReadOnlyHistoryAdmin):
             stored = Measure.objects.get(pk=obj.pk)
             for name in held:
                 setattr(obj, name, getattr(stored, name))  # the public keeps the old wording
-            measure_changes.hold(obj, held, request.user, form.cleaned_data["change_note"])
-            messages.warning(
-                request,
-                "The new wording waits for another publisher's approval; until then every "
-                "year's page shows the measure as it was.",
-            )
+            try:
+                measure_changes.hold(obj, held, request.user, form.cleaned_data["change_note"])
+            except PublishingError as error:  # another change was held a moment before
+                messages.error(request, " ".join(error.problems))
+            else:
+                messages.warning(
+                    request,
+                    "The new wording waits for another publisher's approval; until then every "
+                    "year's page shows the measure as it was.",
+                )
         super().save_model(request, obj, form, change)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -112,7 +114,8 @@ class MeasureAdmin(ReadOnlyHistoryAdmin):
         extra_context = {
             **(extra_context or {}),
             "pending": pending,
-            "can_publish": request.user.has_perm(PUBLISH_PERMISSION),
+            "new_definition": pending is not None and measure_changes.changes_definition(pending),
+            "can_publish": may_publish(request.user),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -129,15 +132,18 @@ class MeasureAdmin(ReadOnlyHistoryAdmin):
         )
 
     def approve_view(self, request, object_id):
-        if not request.user.has_perm(PUBLISH_PERMISSION):
+        if not may_publish(request.user):
             raise PermissionDenied
         measure = get_object_or_404(Measure, pk=object_id)
         try:
             seen = int(request.POST.get("change", ""))
         except ValueError:
             seen = -1  # approves nothing: the publisher is shown the change waiting
+        still_comparable = {"yes": True, "no": False}.get(request.POST.get("still_comparable"))
         try:
-            measure_changes.approve(measure, request.user, seen=seen)
+            measure_changes.approve(
+                measure, request.user, seen=seen, still_comparable=still_comparable
+            )
         except PublishingError as error:
             self.message_user(request, " ".join(error.problems), messages.ERROR)
         else:
@@ -146,7 +152,7 @@ class MeasureAdmin(ReadOnlyHistoryAdmin):
 
     def discard_view(self, request, object_id):
         pending = get_object_or_404(PendingMeasureChange, measure_id=object_id)
-        if not (pending.made_by_id == request.user.pk or request.user.has_perm(PUBLISH_PERMISSION)):
+        if not (pending.made_by_id == request.user.pk or may_publish(request.user)):
             raise PermissionDenied
         pending.delete()
         self.message_user(request, "The change to the measure was discarded.")

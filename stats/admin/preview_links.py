@@ -1,5 +1,5 @@
-"""Embargoed preview links: made on a year's page; here, who each was for, its uses, and
-revoking it."""
+"""Early access (preview links): made on a year's page; here, who each was for, when it opens,
+its uses, and revoking it."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
@@ -11,7 +11,9 @@ from ..models import PreviewLink
 class PreviewLinkAdmin(admin.ModelAdmin):
     list_display = [
         "year",
-        "shared_with",
+        "organisation",
+        "role",
+        "recipient",
         "created_by",
         "created_at",
         "expires_at",
@@ -21,9 +23,13 @@ class PreviewLinkAdmin(admin.ModelAdmin):
     list_filter = ["year"]
     readonly_fields = [
         "year",
-        "shared_with",
+        "organisation",
+        "role",
+        "recipient",
         "created_by",
         "created_at",
+        "opens_at",
+        "early_reason",
         "expires_at",
         "revoked_at",
         "uses_list",
@@ -37,7 +43,9 @@ class PreviewLinkAdmin(admin.ModelAdmin):
     def status(self, link):
         if link.revoked_at:
             return "Revoked"
-        return "Working" if link.is_usable else "Expired"
+        if not link.is_open:
+            return "Not open yet"
+        return "Working" if link.is_usable else "Ended"
 
     @admin.display(description="times used")
     def times_used(self, link):

@@ -1,10 +1,12 @@
-"""The year's workflow buttons: preview, mark ready, publish or schedule (or move the time),
-approve or discard a pending correction, withdraw with a public reason, share an embargoed
-preview, start next year, revision history and restoring deleted drafts."""
+"""The year's workflow buttons: preview, mark ready, publish (now, or at the time the release
+calendar confirmed), approve or discard a held correction, ask to withdraw, share early with a
+journalist, start next year, revision history and restoring deleted drafts.
 
-from django import forms
+Every step is a rule in stats/rules/; the views here only ask and show the answer.
+"""
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -14,53 +16,19 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from stats.rules import corrections, publishing
+from stats.models.enums import ReleaseAct
+from stats.rules import corrections, pre_release, publishing, release_requests
+from stats.rules.approval import may_publish, second_person_problem
+from stats.rules.checklist import checklist
 from stats.rules.revisions import changes_to_year
+from stats.rules.snapshot import fingerprint, snapshot
 
-from ..models import PendingCorrection, PreviewLink, Year
+from ..models import Year
 from . import restore
-
-PUBLISH_PERMISSION = "stats.publish_year"
-
-
-class PublishForm(forms.Form):
-    publish_at = forms.SplitDateTimeField(
-        label="Publication time (UK time)",
-        required=False,
-        widget=AdminSplitDateTime,
-        help_text="Leave empty to publish now. A later time keeps the year hidden until then.",
-    )
-    change_note = forms.CharField(
-        label="Public change note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when the year has been published before: what changed and why.",
-    )
+from .release_forms import ApproveForm, PublishForm, ReasonForm, ShareForm
 
 
-class ApproveForm(forms.Form):
-    # The correction shown: if it was discarded and another made meanwhile, this approves
-    # nothing (the publisher reads the new one first).
-    correction = forms.IntegerField(widget=forms.HiddenInput)
-    change_note = forms.CharField(
-        label="Public change note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What changed and why: residents read it under “Updates to this page”.",
-    )
-
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label="Why it is withdrawn (public)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown at the year's address, where the page was, with today's date: for "
-        "example “withdrawn while a figure is checked”.",
-    )
-
-
-def _uk(moment):
+def uk_time(moment):
     return f"{timezone.localtime(moment):%d %b %Y %H:%M} (UK time)"
 
 
@@ -83,7 +51,7 @@ class YearWorkflowMixin:
                 name="stats_year_restore",
             ),
             view(self.publish_view, "publish"),
-            view(self.unpublish_view, "unpublish"),
+            view(self.withdraw_view, "withdraw"),
             view(self.approve_view, "approve"),
             view(self.discard_view, "discard"),
             view(self.ready_view, "ready"),
@@ -101,7 +69,7 @@ class YearWorkflowMixin:
         allowed = {
             "view": self.has_view_permission,
             "change": self.has_change_permission,
-            "publish": lambda r, o: r.user.has_perm(PUBLISH_PERMISSION),
+            "publish": lambda r, o: may_publish(r.user),
         }[permission](request, year)
         if not allowed:
             raise PermissionDenied
@@ -110,142 +78,162 @@ class YearWorkflowMixin:
     def _back(self, year):
         return redirect(reverse("admin:stats_year_change", args=[year.pk]))
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "can_publish": request.user.has_perm(PUBLISH_PERMISSION),
-        }
-        if str(object_id).isdigit():
-            year = Year.objects.filter(pk=object_id).first()
-            if year is not None:
-                extra_context["preview_links"] = [
-                    (link, request.build_absolute_uri(link.get_absolute_url()))
-                    for link in year.preview_links.prefetch_related("uses")
-                ]
-                pending = PendingCorrection.objects.filter(year=year).first()
-                if pending is not None:
-                    extra_context["pending"] = pending
-                    extra_context["pending_changes"] = corrections.differences(
-                        pending.before, pending.after
-                    )
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    # --- views ---------------------------------------------------------------------------
-
-    def publish_view(self, request, object_id):
-        year = self._year(request, object_id, permission="publish")
-        form = PublishForm(request.POST if request.method == "POST" else None)
-        refused = []
-        if request.method == "POST" and form.is_valid():
-            at = form.cleaned_data["publish_at"]
-            try:
-                if year.is_scheduled:
-                    publishing.reschedule(year, request.user, at)
-                else:
-                    publishing.publish(
-                        year, request.user, at=at, change_note=form.cleaned_data["change_note"]
-                    )
-            except publishing.PublishingError as error:
-                refused = error.problems
-            else:
-                year.refresh_from_db()
-                when = "now public" if year.is_public else f"scheduled for {_uk(year.published_at)}"
-                self.message_user(request, f"{year} is {when}.", messages.SUCCESS)
-                return self._back(year)
-        problems, notices = publishing.checklist(year)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": year,
-            "title": f"Publish {year}",
-            "form": form,
-            "problems": refused or problems,
-            "notices": notices,
-            "second_person": publishing.second_person_problem(year, request.user),
-            "is_scheduled": year.is_scheduled,
-            "is_correction": year.has_been_public,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/stats/year/publish.html", context)
-
-    def unpublish_view(self, request, object_id):
-        """Withdraw (or unschedule) a year, behind a page that asks for the public reason."""
-        year = self._year(request, object_id, permission="publish")
-        form = WithdrawForm(request.POST if request.method == "POST" else None)
-        refused = []
-        if request.method == "POST" and form.is_valid():
-            try:
-                publishing.unpublish(year, request.user, form.cleaned_data["reason"])
-            except publishing.PublishingError as error:
-                refused = error.problems
-            else:
-                self.message_user(request, f"{year} is a draft again and hidden from the public.")
-                return self._back(year)
-        return self._step_page(request, year, "unpublish.html", "Unpublish", form, refused)
-
-    def approve_view(self, request, object_id):
-        """A pending correction, as a list of changes, for a publisher to approve."""
-        year = self._year(request, object_id, permission="publish")
-        pending = PendingCorrection.objects.filter(year=year).first()
-        if pending is None:
-            self.message_user(request, "There is no correction waiting for approval.")
-            return self._back(year)
-        data = request.POST if request.method == "POST" else None
-        initial = {"correction": pending.pk, "change_note": pending.change_note}
-        form = ApproveForm(data, initial=initial)
-        refused = []
-        if request.method == "POST" and not form.is_valid():
-            refused = [corrections.NOT_THE_ONE_SEEN] if "correction" in form.errors else []
-        elif request.method == "POST":
-            try:
-                corrections.approve(
-                    year,
-                    request.user,
-                    form.cleaned_data["change_note"],
-                    seen=form.cleaned_data["correction"],
-                )
-            except publishing.PublishingError as error:
-                refused = error.problems
-            else:
-                self.message_user(request, f"The correction to {year} is approved.")
-                return self._back(year)
-        return self._step_page(
-            request,
-            year,
-            "approve.html",
-            "Approve the correction",
-            form,
-            refused,
-            pending=pending,
-            changes=corrections.differences(pending.before, pending.after),
-            second_person=publishing.second_person_problem(year, request.user),
-            is_public=year.has_been_public,
-        )
-
-    @method_decorator(require_POST)
-    def discard_view(self, request, object_id):
-        """Its author or a publisher forgets a pending correction."""
-        year = self._year(request, object_id)
-        pending = PendingCorrection.objects.filter(year=year).first()
-        is_author = pending is not None and pending.made_by_id == request.user.pk
-        if pending is not None and not (is_author or request.user.has_perm(PUBLISH_PERMISSION)):
-            raise PermissionDenied
-        corrections.discard(year)
-        self.message_user(request, f"The correction to {year} was discarded.")
-        return self._back(year)
-
-    def _step_page(self, request, year, template, title, form, refused, **extra):
+    def _page(self, request, year, template, title, form=None, **extra):
+        """Every workflow page's context, built once: the year, its title, the form."""
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": year,
             "title": f"{title}: {year}",
             "form": form,
-            "refused": refused,
-            "media": self.media + form.media,
+            "media": self.media + form.media if form is not None else self.media,
             **extra,
         }
         return TemplateResponse(request, f"admin/stats/year/{template}", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_publish": may_publish(request.user)}
+        year = Year.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if year is not None:
+            extra_context.update(
+                preview_links=[
+                    (link, request.build_absolute_uri(link.get_absolute_url()))
+                    for link in year.preview_links.prefetch_related("uses")
+                ],
+                announcement=getattr(year, "announcement", None),
+                waiting_request=release_requests.waiting_for(year),
+                share_form=ShareForm(),
+                pre_release_hours=settings.PRE_RELEASE_HOURS,
+            )
+            pending = getattr(year, "pending_correction", None)
+            if pending is not None:
+                extra_context["pending"] = pending
+                extra_context["pending_changes"] = corrections.differences(
+                    pending.before, pending.after
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- views ---------------------------------------------------------------------------
+
+    def publish_view(self, request, object_id):
+        """Publish now, or schedule for the release calendar's confirmed time."""
+        year = self._year(request, object_id, permission="publish")
+        seen = fingerprint(snapshot(year))
+        data = request.POST if request.method == "POST" else None
+        form = PublishForm(data, initial={"seen": seen})
+        refused = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                publishing.publish(
+                    year,
+                    request.user,
+                    change_note=form.cleaned_data["change_note"],
+                    seen=form.cleaned_data["seen"],
+                )
+            except publishing.PublishingError as error:
+                refused = error.problems
+                # Shown again as it is now: what they approve next is what they now see.
+                form = PublishForm(
+                    initial={"seen": seen, "change_note": form.cleaned_data["change_note"]}
+                )
+            else:
+                year.refresh_from_db()
+                when = (
+                    "now public"
+                    if year.is_public
+                    else f"scheduled for {uk_time(year.published_at)}"
+                )
+                self.message_user(request, f"{year} is {when}.", messages.SUCCESS)
+                return self._back(year)
+        problems, notices = checklist(year)
+        return self._page(
+            request,
+            year,
+            "publish.html",
+            "Publish",
+            form,
+            problems=problems,
+            refused=[problem for problem in refused if problem not in problems],
+            notices=notices,
+            second_person=second_person_problem(year, request.user),
+            announced_at=publishing.announced_time(year),
+            announcement=getattr(year, "announcement", None),
+            is_correction=year.has_been_public,
+        )
+
+    def withdraw_view(self, request, object_id):
+        """Ask to withdraw a public year, with the public reason; another publisher approves."""
+        year = self._year(request, object_id, permission="publish")
+        form = ReasonForm(request.POST if request.method == "POST" else None)
+        refused = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                waiting = release_requests.ask(
+                    ReleaseAct.WITHDRAW, request.user, year=year, reason=form.cleaned_data["reason"]
+                )
+            except publishing.PublishingError as error:
+                refused = error.problems
+            else:
+                self.message_user(
+                    request,
+                    f"Withdrawing {year} waits for another publisher's approval.",
+                    messages.WARNING,
+                )
+                return redirect(reverse("admin:stats_releaserequest_change", args=[waiting.pk]))
+        return self._page(request, year, "withdraw.html", "Withdraw", form, refused=refused)
+
+    def approve_view(self, request, object_id):
+        """A held correction, as a list of changes, for a publisher to approve as a version."""
+        year = self._year(request, object_id, permission="publish")
+        pending = getattr(year, "pending_correction", None)
+        if pending is None:
+            self.message_user(request, "There is no correction waiting for approval.")
+            return self._back(year)
+        becomes = corrections.next_version_number(year)
+        data = request.POST if request.method == "POST" else None
+        form = ApproveForm(data, initial={"correction": pending.pk, "version": becomes})
+        refused = []
+        if request.method == "POST" and not form.is_valid():
+            refused = [corrections.NOT_THE_ONE_SEEN] if form.errors.keys() - {"addition"} else []
+        elif request.method == "POST":
+            try:
+                corrections.approve(
+                    year,
+                    request.user,
+                    form.cleaned_data["addition"],
+                    seen=form.cleaned_data["correction"],
+                    version=form.cleaned_data["version"],
+                )
+            except publishing.PublishingError as error:
+                refused = error.problems
+            else:
+                self.message_user(request, f"The correction to {year} is approved.")
+                return self._back(year)
+        return self._page(
+            request,
+            year,
+            "approve.html",
+            "Approve the correction",
+            form,
+            refused=refused,
+            pending=pending,
+            becomes=becomes,
+            changes=corrections.differences(pending.before, pending.after),
+            second_person=second_person_problem(year, request.user),
+            is_public=year.has_been_public,
+        )
+
+    @method_decorator(require_POST)
+    def discard_view(self, request, object_id):
+        """Its author or a publisher forgets a held correction."""
+        year = self._year(request, object_id)
+        pending = getattr(year, "pending_correction", None)
+        is_author = pending is not None and pending.made_by_id == request.user.pk
+        if pending is not None and not (is_author or may_publish(request.user)):
+            raise PermissionDenied
+        corrections.discard(year)
+        self.message_user(request, f"The correction to {year} was discarded.")
+        return self._back(year)
 
     @method_decorator(require_POST)
     def ready_view(self, request, object_id):
@@ -260,25 +248,24 @@ class YearWorkflowMixin:
 
     @method_decorator(require_POST)
     def share_view(self, request, object_id):
+        """Early access for one person at one organisation, to the approved version."""
         year = self._year(request, object_id, permission="publish")
-        if year.withdrawn_at and not year.is_public:
+        form = ShareForm(request.POST)
+        if not form.is_valid():
             self.message_user(
-                request,
-                "A withdrawn year cannot be shared: publish it again first.",
-                messages.ERROR,
+                request, "Say which organisation the preview link is for.", messages.ERROR
             )
             return self._back(year)
-        shared_with = request.POST.get("shared_with", "").strip()[:200]
-        if not shared_with:
-            self.message_user(request, "Say who the preview link is for.", messages.ERROR)
+        try:
+            link = pre_release.share(year, request.user, **form.cleaned_data)
+        except publishing.PublishingError as error:
+            self.message_user(request, " ".join(error.problems), messages.ERROR)
             return self._back(year)
-        link = PreviewLink.objects.create(
-            year=year, shared_with=shared_with, created_by=request.user
-        )
+        opens = f"opens {uk_time(link.opens_at)}" if link.opens_at else "opens now"
         self.message_user(
             request,
-            f"Preview link for {shared_with} made, working until {_uk(link.expires_at)}: "
-            f"copy its address from “Embargoed previews” below.",
+            f"Preview link for {link.shared_with} made: it {opens} and works until the release. "
+            "Copy its address from “Early access” below.",
             messages.SUCCESS,
         )
         return self._back(year)
@@ -303,14 +290,9 @@ class YearWorkflowMixin:
     def history_view(self, request, object_id, extra_context=None):
         """Every change to the year and everything on its page: who, when, what."""
         year = self._year(request, object_id, permission="view")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": year,
-            "title": f"Revision history of {year}",
-            "changes": changes_to_year(year.pk),
-        }
-        return TemplateResponse(request, "admin/stats/year/revisions.html", context)
+        return self._page(
+            request, year, "revisions.html", "Revision history", changes=changes_to_year(year.pk)
+        )
 
     def deleted_view(self, request):
         if not self.has_add_permission(request):

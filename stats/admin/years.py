@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from stats.models.enums import YearState
 from stats.rules import corrections
-from stats.rules.publishing import figure_rows_for
+from stats.rules.figure_grid import figure_rows_for
 
 from ..models import ChangeNote, Figure, Quote, Year
 from .forms import FigureForm, FigureFormSet, QuoteFormSet, YearForm

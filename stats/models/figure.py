@@ -7,7 +7,7 @@ from django.db.models.functions import Floor
 from simple_history.models import HistoricalRecords
 
 from stats.models.enums import Qualifier, Unit
-from stats.rules.formatting import format_figure, format_value
+from stats.rules.formatting import figure_text, format_value
 
 from .public import PublicQuerySet
 
@@ -21,11 +21,9 @@ LIMITS = {
 
 
 class FigureQuerySet(PublicQuerySet):
-    def public(self, now=None):
-        """Figures the public sees: with a value, in a published year."""
-        from .year import Year
-
-        return self.filter(value__isnull=False, year__in=Year.objects.published(now))
+    def with_value(self):
+        """Figures with a value (not "not reported", not waiting to be filled in)."""
+        return self.filter(value__isnull=False)
 
 
 class Figure(models.Model):
@@ -121,17 +119,12 @@ class Figure(models.Model):
         return f"{self.year.get_absolute_url()}#{self.measure.slug}"
 
     @property
-    def is_public(self):
-        """Whether its year being public shows it: a figure without a value never shows."""
+    def has_value(self):
         return self.value is not None
 
     @property
     def display(self):
-        if self.not_reported:
-            return "not reported this year"
-        if self.value is None:
-            return "(no value yet)"
-        return format_figure(self.value, self.unit, self.qualifier)
+        return figure_text(self.value, self.unit, self.qualifier, self.not_reported)
 
     def clean(self):
         if self.measure_id is None:

@@ -5,8 +5,8 @@ from .public import PublicQuerySet
 
 
 class QuoteQuerySet(PublicQuerySet):
-    def public(self):
-        """Quotes with words: the ones a year's page shows."""
+    def with_words(self):
+        """Quotes with words: the ones a release shows."""
         return self.exclude(text__regex=r"^\s*$")
 
 
@@ -41,9 +41,5 @@ class Quote(models.Model):
         return f"{self.speaker_name}, {self.speaker_role}"
 
     @property
-    def is_public(self):
+    def has_words(self):
         return bool(self.text.strip())
-
-    @property
-    def paragraphs(self):
-        return [p.strip() for p in self.text.replace("\r\n", "\n").split("\n\n") if p.strip()]

@@ -2,9 +2,11 @@ import re
 
 from concurrency.fields import AutoIncVersionField
 from django.conf import settings
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from stats.models.enums import YearState
 
+from .preview_link import PreviewLink
 from .public import PublicQuerySet
 
 
@@ -22,7 +25,11 @@ class YearQuerySet(PublicQuerySet):
         Visibility is decided at request time, so a year scheduled for 7am appears at 7am
         without anyone (or any cron job) acting.
         """
-        return self.filter(state=YearState.PUBLISHED, published_at__lte=now or timezone.now())
+        return self.filter(
+            state=YearState.PUBLISHED,
+            published_at__lte=now or timezone.now(),
+            current_version__isnull=False,
+        )
 
     def scheduled(self, now=None):
         """Years published for a moment still to come: hidden until then."""
@@ -49,9 +56,50 @@ class YearQuerySet(PublicQuerySet):
         later = self.published(now).exclude(pk=year.pk).filter(period_start__gt=year.period_end)
         return later.order_by("period_start").first()
 
-    def for_page(self):
-        """With what every year page shows, fetched up front rather than once per use."""
-        return self.prefetch_related("change_notes", "quotes")
+    def with_release(self):
+        """With the version the public sees, in the same query."""
+        return self.select_related("current_version")
+
+    def for_page(self, now=None):
+        """Published years with all a year's page shows beyond its version, in one query: the
+        years before and after it (previous_slug, previous_label, next_slug, next_label) and
+        who had early access (early_access: a list of preview links as JSON)."""
+        published = Year.objects.published(now)
+        before = published.filter(period_end__lt=OuterRef("period_start")).order_by("-period_end")
+        after = published.filter(period_start__gt=OuterRef("period_end")).order_by("period_start")
+        links = (
+            PreviewLink.objects.filter(year=OuterRef("pk"))
+            .values("year")
+            .annotate(
+                rows=JSONBAgg(
+                    JSONObject(
+                        organisation="organisation",
+                        role="role",
+                        created_at="created_at",
+                        opens_at="opens_at",
+                        revoked_at="revoked_at",
+                    ),
+                    ordering="organisation",
+                )
+            )
+            .values("rows")
+        )
+        return (
+            self.published(now)
+            .with_release()
+            .annotate(
+                previous_slug=Subquery(before.values("slug")[:1]),
+                previous_label=Subquery(before.values("label")[:1]),
+                next_slug=Subquery(after.values("slug")[:1]),
+                next_label=Subquery(after.values("label")[:1]),
+                early_access=Subquery(links),
+            )
+        )
+
+    def listed(self):
+        """For lists of years (feeds, sitemaps, the year list): the current version's date,
+        not its content."""
+        return self.select_related("current_version").defer("current_version__content")
 
 
 class Year(models.Model):
@@ -112,10 +160,20 @@ class Year(models.Model):
     # The title as the public last saw it: the notice at its address shows this, not later edits.
     withdrawn_title = models.CharField(max_length=200, blank=True, editable=False)
     updated_at = models.DateTimeField("last edited", auto_now=True)
+    # What the public sees (or, for a scheduled year, will see at its time): the latest
+    # version a publisher approved. Written only by stats/rules/snapshot.freeze().
+    current_version = models.ForeignKey(
+        "stats.ReleaseVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     # Optimistic locking: a save based on an out-of-date copy is refused, never merged.
     version = AutoIncVersionField()
 
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "current_version"])
     objects = YearQuerySet.as_manager()
 
     class Meta:
@@ -175,7 +233,11 @@ class Year(models.Model):
     # scheduled(), ever_public()); tests/test_public_vocabulary.py holds them to it.
     @property
     def is_public(self):
-        return self.state == YearState.PUBLISHED and self.has_been_public
+        return (
+            self.state == YearState.PUBLISHED
+            and self.has_been_public
+            and self.current_version_id is not None
+        )
 
     @property
     def is_scheduled(self):
@@ -192,17 +254,17 @@ class Year(models.Model):
 
     @property
     def last_updated(self):
-        """What the public is told: publication, or the latest public change note if later."""
-        dates = [note.made_at for note in self.change_notes.all()]
-        if self.published_at:
-            dates.append(self.published_at)
-        return max(dates, default=None)
+        """What the public is told: publication, or the current version's approval if later
+        (a correction approved an hour after publication counts)."""
+        if self.published_at is None:
+            return None
+        if self.current_version_id is None:
+            return self.published_at
+        return max(self.published_at, self.current_version.made_at)
 
     @property
     def updated_since_publication(self):
-        if self.published_at is None or self.last_updated is None:
-            return False
-        return timezone.localdate(self.last_updated) != timezone.localdate(self.published_at)
+        return self.last_updated is not None and self.last_updated > self.published_at
 
     @property
     def other_results_lines(self):
@@ -220,32 +282,6 @@ class Year(models.Model):
             return ""
         start = int(match.group(1)) + 1
         return f"{start}/{(start + 1) % 100:02d}" if match.group(2) else str(start)
-
-    def public_quotes(self):
-        """The quotes with words (a speaker copied from last year has none yet)."""
-        return [quote for quote in self.quotes.all() if quote.is_public]
-
-    def figures_for_page(self):
-        """(headline, other, parts by total's measure id): the figures the public sees.
-
-        Figures without a value (not reported, or not filled in yet) are left out. One query
-        however many figures.
-        """
-        figures = [
-            figure
-            for figure in self.figures.select_related("measure").order_by(
-                "measure__display_order", "measure__name"
-            )
-            if figure.is_public
-        ]
-        parts = {}
-        for figure in figures:
-            if figure.measure.parent_id:
-                parts.setdefault(figure.measure.parent_id, []).append(figure)
-        tops = [figure for figure in figures if not figure.measure.parent_id]
-        headline = [figure for figure in tops if figure.is_headline]
-        other = [figure for figure in tops if not figure.is_headline]
-        return headline, other, parts
 
 
 class OldSlug(models.Model):

@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.db import DatabaseError
 
-from stats.models import NextRelease
+from stats.models import ReleaseAnnouncement
 
 
 def _next_release():
     # A page that can be shown without the database (an error page during an outage) must
     # not fail for want of the announcement in its footer.
     try:
-        return NextRelease.objects.upcoming().first()
+        return ReleaseAnnouncement.objects.upcoming().first()
     except DatabaseError:
         return None
 

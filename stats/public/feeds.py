@@ -1,12 +1,39 @@
-"""/feed.xml: an Atom entry per published year, updated whenever a change note is added."""
+"""/feed.xml: an Atom entry for each version of each published year (its publication, then each
+correction), with an id minted once and never taken from the request (RFC 4151 tag URIs)."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.template.defaultfilters import date as format_date
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
-from stats.models import Year
+from stats.models import ReleaseVersion, Year
+from stats.public.permalinks import site_authority
+from stats.rules.releases import Release
+
+
+def public_versions():
+    """(year, version, when it became public) for every version the public saw, newest first:
+    a version approved before its year's release went public with it, and one replaced before
+    the release never did."""
+    years = {year.pk: year for year in Year.objects.published()}
+    versions = (
+        ReleaseVersion.objects.filter(year_id__in=years)
+        .select_related("note")
+        .order_by("year_id", "number")
+    )
+    seen = []
+    by_year = {}
+    for version in versions:
+        by_year.setdefault(version.year_id, []).append(version)
+    for year_id, rows in by_year.items():
+        year = years[year_id]
+        for version, later in zip(rows, rows[1:] + [None], strict=True):
+            if later is not None and later.made_at <= year.published_at:
+                continue  # replaced before the release: only early access saw it
+            seen.append((year, version, max(version.made_at, year.published_at)))
+    return sorted(seen, key=lambda item: item[2], reverse=True)
 
 
 class YearsFeed(Feed):
@@ -17,29 +44,50 @@ class YearsFeed(Feed):
     def link(self):
         return reverse("stats:home")
 
+    def feed_guid(self):
+        return f"tag:{site_authority()},2022:feed"
+
     def items(self):
-        years = Year.objects.published().prefetch_related("change_notes", "figures__measure")
-        return sorted(years, key=lambda year: year.last_updated, reverse=True)
+        return public_versions()
 
-    def item_title(self, year):
-        return year.title
+    def item_title(self, item):
+        year, version, _ = item
+        if version.number == 1:
+            return version.content["title"]
+        return f"{version.content['title']}: updated (version {version.number})"
 
-    def item_description(self, year):
-        notes = list(year.change_notes.all())
+    def item_link(self, item):
+        return item[0].get_absolute_url()
+
+    def item_guid(self, item):
+        year, version, _ = item
+        minted = year.published_at.date().isoformat()
+        return f"tag:{site_authority()},{minted}:year-{year.pk}/version-{version.number}"
+
+    item_guid_is_permalink = False
+
+    def item_description(self, item):
+        year, version, _ = item
+        release = Release.of(year, version)
         lines = []
-        if notes:
-            latest = notes[0]
-            lines.append(f"Updated {format_date(latest.made_at, 'j F Y')}: {latest.text}")
-        headline, _, _ = year.figures_for_page()
-        lines += [f"{figure.measure.name}: {figure.display}." for figure in headline]
-        lines.append(year.introduction)
-        return "\n".join(line for line in lines if line)
+        if version.note is not None:
+            made = format_date(version.note.made_at, "j F Y")
+            lines.append(f"<p>Updated {made}: {escape(version.note.text)}</p>")
+        points = "".join(
+            f"<li>{escape(card.figure.measure.name)}: {escape(card.figure.display)}</li>"
+            for card in release.headline_cards
+        )
+        if points:
+            lines.append(f"<ul>{points}</ul>")
+        if release.introduction:
+            lines.append(f"<p>{escape(release.introduction)}</p>")
+        return "".join(lines)
 
-    def item_pubdate(self, year):
-        return year.published_at
+    def item_pubdate(self, item):
+        return item[2]
 
-    def item_updateddate(self, year):
-        return year.last_updated
+    def item_updateddate(self, item):
+        return item[2]
 
-    def item_author_name(self, year):
+    def item_author_name(self, item):
         return settings.FORCE_NAME

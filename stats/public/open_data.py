@@ -1,21 +1,28 @@
 """The published figures as open data: one row per figure (breakdown parts included), the
-same columns in CSV and JSON, exact values as stored.
+same columns in CSV and JSON, exact values as stored in each release's version.
 
 `COLUMNS` is the data dictionary: the order of the CSV header and the JSON keys, and what
-the /data/ page says about each.
+the /data/ page says about each. A row holds typed values (text, a Decimal, true/false, a
+date and time, or None for nothing); CSV writes each as text, JSON as a JSON number, boolean
+or null, so a script never adds strings or reads "false" as true.
 """
 
 import csv
+import datetime
 import io
 import json
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
-from stats.models import Figure
 from stats.models.enums import Qualifier, Unit
 from stats.rules.formatting import plain_decimal
+
+# The format of both files: raised when a column changes meaning or is removed (a new column
+# is added at the end and raises the minor number). /data/ says so.
+FORMAT_VERSION = "2.0"
 
 COLUMNS = [
     (
@@ -26,22 +33,29 @@ COLUMNS = [
     ("period_start", "First day the year's figures cover (YYYY-MM-DD)."),
     ("period_end", "Last day the year's figures cover (YYYY-MM-DD)."),
     ("measure_slug", "A stable identifier for what is counted, the same every year."),
-    ("measure_name", "What is counted, in words."),
+    ("measure_name", "What is counted, in words, as the release named it."),
     (
         "parent_measure_slug",
-        "For a breakdown part (e.g. cannabis), the measure it is part of; empty otherwise.",
+        "For a breakdown part (e.g. cannabis), the measure it is part of; empty (null in JSON) "
+        "otherwise.",
     ),
     ("unit", "money (pounds sterling), count, or percent_change (a percentage change)."),
     (
         "value",
-        "The exact value as stored: a plain decimal number, no £ sign, % sign or separators.",
+        "The exact value as stored: a plain decimal number, no £ sign, % sign or separators "
+        "(a JSON number).",
     ),
     (
         "qualifier",
-        "The force's word for the value (nearly, almost, about, more than, over); empty if exact.",
+        "The force's word for the value (nearly, almost, about, more than, over); empty (null "
+        "in JSON) if exact.",
     ),
-    ("comparison", "For a percentage change, what it compares with, e.g. compared with 2020."),
-    ("note", "Anything the force said about the figure."),
+    (
+        "comparison",
+        "For a percentage change, what it compares with, e.g. compared with 2020; empty (null "
+        "in JSON) otherwise.",
+    ),
+    ("note", "Anything the force said about the figure; empty (null in JSON) if nothing."),
     (
         "value_as_displayed",
         "The figure as the web page states it, qualifier included, e.g. nearly £4m.",
@@ -49,14 +63,23 @@ COLUMNS = [
     ("published_at", "When the year was first published (ISO 8601, with the UTC offset)."),
     (
         "last_updated_at",
-        "When the year was last corrected or updated, or its publication time if never.",
+        "When the release version the row comes from was published: its publication, or the "
+        "approval of a later correction.",
     ),
     (
         "comparable_with_earlier_years",
         "false when the way the figure is counted changed, so it must not be compared with "
-        "earlier years' figures for the same measure; true otherwise.",
+        "earlier years' figures for the same measure; true otherwise (JSON true/false).",
     ),
-    ("comparability_note", "Why the figure is not comparable with earlier years, if it is not."),
+    (
+        "comparability_note",
+        "Why the figure is not comparable with earlier years; empty (null in JSON) if it is.",
+    ),
+    (
+        "version",
+        "The version of the year's release the row comes from: 1 as first published, then one "
+        "more at each correction (every version stays at /years/<year_slug>/versions/).",
+    ),
 ]
 FIELDNAMES = [name for name, _ in COLUMNS]
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -74,53 +97,61 @@ ENCODING = (
 )
 # Spreadsheets run a cell starting with one of these as a formula: text never should.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Every column but the value holds text, slugs included (a slug such as -2-3 would be summed).
-# The value is a plain decimal, and -5 must stay a number.
-TEXT_COLUMNS = set(FIELDNAMES) - {"value"}
+# Every column but the value and the version holds text, slugs included (a slug such as -2-3
+# would be summed). The value is a plain decimal, and -5 must stay a number.
+TEXT_COLUMNS = set(FIELDNAMES) - {"value", "version"}
 
 
-def published_figures(years=None):
-    figures = Figure.objects.public()
-    if years is not None:
-        figures = figures.filter(year__in=years)
-    return (
-        figures.select_related("year", "measure", "measure__parent")
-        .prefetch_related("year__change_notes")
-        .order_by("year__period_start", "measure__display_order", "measure__name")
-    )
+def _or_none(text):
+    return text or None
 
 
-def row(figure):
-    year, measure = figure.year, figure.measure
+def row(release, figure):
+    """One figure of one release version, typed."""
+    measure = figure.measure
     return {
-        "year_label": year.label,
-        "year_slug": year.slug,
-        "period_start": year.period_start.isoformat(),
-        "period_end": year.period_end.isoformat(),
+        "year_label": release.label,
+        "year_slug": release.slug,
+        "period_start": release.period_start,
+        "period_end": release.period_end,
         "measure_slug": measure.slug,
         "measure_name": measure.name,
-        "parent_measure_slug": measure.parent.slug if measure.parent else "",
-        "unit": figure.unit,
-        "value": plain_decimal(figure.value),
-        "qualifier": figure.qualifier,
-        "comparison": figure.comparison,
-        "note": figure.note,
+        "parent_measure_slug": measure.parent,
+        "unit": measure.unit,
+        "value": figure.value,
+        "qualifier": _or_none(figure.qualifier),
+        "comparison": _or_none(figure.comparison),
+        "note": _or_none(figure.note),
         "value_as_displayed": figure.display,
-        "published_at": timezone.localtime(year.published_at).isoformat(),
-        "last_updated_at": timezone.localtime(year.last_updated).isoformat(),
-        "comparable_with_earlier_years": "false" if figure.not_comparable else "true",
-        "comparability_note": figure.comparability_note,
+        "published_at": timezone.localtime(release.published_at),
+        "last_updated_at": timezone.localtime(release.last_updated),
+        "comparable_with_earlier_years": not figure.not_comparable,
+        "comparability_note": _or_none(figure.comparability_note),
+        "version": release.version,
     }
 
 
-def rows(years=None):
-    return [row(figure) for figure in published_figures(years)]
+def rows(releases):
+    """Every figure with a value of each release, in the order of their pages."""
+    return [row(release, figure) for release in releases for figure in release.shown]
 
 
-def _safe_cell(name, value):
-    if name in TEXT_COLUMNS and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def _as_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _safe_cell(name, text):
+    if name in TEXT_COLUMNS and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def to_csv(data):
@@ -133,19 +164,36 @@ def to_csv(data):
     writer = csv.DictWriter(buffer, fieldnames=FIELDNAMES, lineterminator="\r\n")
     writer.writeheader()
     for item in data:
-        writer.writerow({name: _safe_cell(name, value) for name, value in item.items()})
+        writer.writerow({name: _safe_cell(name, _as_text(value)) for name, value in item.items()})
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_json(data, title, url):
+def _as_json(value):
+    """A JSON number written from the exact decimal (its shortest float spelling is the same
+    digits: at most 15 significant, as stored), ISO 8601 for dates and times."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        number = float(value)
+        if Decimal(repr(number)) != value:  # never rounded: stored values have 15 digits at most
+            raise ValueError(f"{value} has no exact JSON number")
+        return number
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def to_json(data, title, url, *, version=None):
     document = {
+        "format_version": FORMAT_VERSION,
         "title": title,
         "publisher": settings.FORCE_NAME,
         "licence": "Open Government Licence v3.0",
         "licence_url": LICENCE_URL,
         "url": url,
+        "version": version,
         "columns": FIELDNAMES,
-        "rows": data,
+        "rows": [{name: _as_json(value) for name, value in item.items()} for item in data],
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
@@ -154,41 +202,5 @@ def filename(suffix, extension):
     return f"{slugify(settings.OPERATION_NAME)}-{suffix}.{extension}"
 
 
-def last_modified(years):
-    return max((year.last_updated for year in years), default=None)
-
-
-def dataset(*, name, description, url, years, downloads):
-    """A schema.org Dataset, so search engines list the data. URLs are absolute."""
-    years = list(years)
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Dataset",
-        "name": name,
-        "description": description,
-        "url": url,
-        "license": LICENCE_URL,
-        "isAccessibleForFree": True,
-        "creator": {
-            "@type": "Organization",
-            "name": settings.FORCE_NAME,
-            "url": settings.FORCE_WEBSITE_URL,
-        },
-        "distribution": [
-            {
-                "@type": "DataDownload",
-                "encodingFormat": "text/csv" if extension == "csv" else "application/json",
-                "contentUrl": address,
-            }
-            for extension, address in downloads.items()
-        ],
-    }
-    if years:
-        start = min(year.period_start for year in years)
-        end = max(year.period_end for year in years)
-        data["temporalCoverage"] = f"{start.isoformat()}/{end.isoformat()}"
-    published = [year for year in years if year.published_at]
-    if published:
-        data["datePublished"] = min(year.published_at for year in published).isoformat()
-        data["dateModified"] = last_modified(published).isoformat()
-    return data
+def last_modified(releases):
+    return max((release.last_updated for release in releases), default=None)

@@ -1,157 +1,104 @@
-"""What a year's page and a measure's page show, gathered in a fixed, small number of queries
-and built as small immutable objects: templates, the share cards and the feed read these,
-never attributes set on a model instance."""
+"""What a year's page, a version's page and a measure's page show, gathered from stored
+versions (stats/rules/releases.py) in a fixed, small number of queries."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.urls import reverse
 
-from stats.models import Figure, Year
-from stats.models.enums import Qualifier
-from stats.rules.changes import describe_change
-from stats.rules.formatting import format_value
+from stats.rules.pre_release import early_access
+from stats.rules.releases import Release
 
 
 @dataclass(frozen=True)
-class Part:
-    """A breakdown part as shown: its figure and its share of the total (None if inexact)."""
-
-    figure: Figure
-    share: int | None
-    note_number: int | None = None
-
-    @property
-    def measure(self):
-        return self.figure.measure
-
-    @property
-    def display(self):
-        return self.figure.display
+class YearLink:
+    label: str
+    url: str
 
 
-@dataclass(frozen=True)
-class FigureCard:
-    """A figure as the page shows it: with what changed, its note's number, and its parts."""
-
-    figure: Figure
-    change: str = ""
-    note_number: int | None = None
-    parts: tuple[Part, ...] = ()
-    exact_breakdown: bool = False
-    remainder: str = ""
-    remainder_share: int | None = None
-
-    @property
-    def measure(self):
-        return self.figure.measure
-
-    @property
-    def display(self):
-        return self.figure.display
-
-    @property
-    def comparison(self):
-        return self.figure.comparison
-
-    @property
-    def not_comparable(self):
-        return self.figure.not_comparable
-
-    @property
-    def comparability_note(self):
-        return self.figure.comparability_note
-
-
-class Notes:
-    """Notes numbered once each, however many figures share them (shown as footnotes)."""
-
-    def __init__(self):
-        self.texts = []
-
-    def number(self, text):
-        if not text:
-            return None
-        if text not in self.texts:
-            self.texts.append(text)
-        return self.texts.index(text) + 1
-
-
-def _card(figure, parts, change, notes):
-    note = notes.number(figure.note)
-    if not parts:
-        return FigureCard(figure, change, note)
-    exact = (
-        figure.qualifier == Qualifier.EXACT
-        and all(p.qualifier == Qualifier.EXACT for p in parts)
-        and figure.value > 0
-    )
-    shares = [round(p.value * 100 / figure.value) if exact else None for p in parts]
-    rows = tuple(
-        Part(p, share, notes.number(p.note)) for p, share in zip(parts, shares, strict=True)
-    )
-    remainder, remainder_share = "", None
-    if exact and (rest := figure.value - sum(p.value for p in parts)) > 0:
-        remainder = format_value(rest, figure.unit)
-        remainder_share = 100 - sum(shares)
-    return FigureCard(figure, change, note, rows, exact, remainder, remainder_share)
+def _year_link(label, slug):
+    return YearLink(label, reverse("stats:year", kwargs={"slug": slug})) if slug else None
 
 
 def year_page(year):
-    """Everything on a year's page. Queries: the years before and after, figures, previous
-    figures, quotes, notes."""
-    previous_year = Year.objects.previous_published(year)
-    next_year = Year.objects.next_published(year)
-
-    headline, other, parts = year.figures_for_page()
-    previous_figures = {}
-    if previous_year is not None:
-        previous_figures = {
-            f.measure_id: f for f in Figure.objects.public().filter(year=previous_year)
-        }
-    notes = Notes()
-
-    def card(figure):
-        change = describe_change(
-            figure,
-            previous_figures.get(figure.measure_id),
-            previous_year.label if previous_year else "",
-        )
-        return _card(figure, parts.get(figure.measure_id, []), change, notes)
-
-    headline_cards = [card(figure) for figure in headline]
-    other_cards = [card(figure) for figure in other]
+    """A published year's page, from a row of `Year.objects.for_page()`."""
+    release = Release.of(year)
     return {
-        "year": year,
-        "headline_figures": headline_cards,
-        "breakdowns": [card for card in headline_cards if card.parts],
-        "other_figures": other_cards,
-        "notes": list(enumerate(notes.texts, start=1)),
-        "quotes": year.public_quotes(),
-        "change_notes": list(year.change_notes.all()),
-        "previous_year": previous_year,
-        "next_year": next_year,
+        "release": release,
+        "previous_year": _year_link(year.previous_label, year.previous_slug),
+        "next_year": _year_link(year.next_label, year.next_slug),
+        "early_access": early_access(year.early_access, year.published_at),
     }
 
 
-def measure_page(measure):
-    """Every published year with this measure's figure, or None where it has none."""
-    years = list(Year.objects.published().order_by("period_start"))
-    figures = {
-        f.year_id: f
-        for f in Figure.objects.filter(measure=measure, year__in=years).filter(
-            Q(value__isnull=False) | Q(not_reported=True)
-        )
+def draft_page(year, content):
+    """A year as it would read if approved now, for staff: no version, no neighbours."""
+    release = Release.from_content(content, slug=year.slug, published_at=year.published_at)
+    return {"release": release, "previous_year": None, "next_year": None, "early_access": []}
+
+
+def version_page(year, version):
+    """One stored version, exactly as it stood."""
+    return {
+        "release": Release.of(year, version),
+        "previous_year": None,
+        "next_year": None,
+        "early_access": [],
     }
-    rows = [(year, figures.get(year.pk)) for year in years]
-    present = [(year, f) for year, f in rows if f is not None and f.value is not None]
-    summary = {}
-    if present:
-        latest_year, latest = present[-1]
-        highest_year, highest = max(present, key=lambda row: row[1].value)
-        summary = {
-            "count": len(present),
-            "latest": (latest_year, latest),
-            "highest": (highest_year, highest) if len(present) > 1 else None,
-            "missing": [year for year, f in rows if f is None or f.value is None],
-        }
-    return {"measure": measure, "rows": rows, "summary": summary, "total_years": len(years)}
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    """One published year on a measure's page: its figure (or None) and whether a break in the
+    series (the figure is not comparable with earlier years) comes before it."""
+
+    release: Release
+    figure: object
+    starts_run: bool = False
+
+
+def measure_series(releases, slug):
+    """The measure in every published year, oldest first. A figure marked not comparable with
+    earlier years starts a new run: nothing compares across it."""
+    rows = []
+    for release in releases:
+        figure = next((f for f in release.figures if f.measure.slug == slug), None)
+        starts = bool(figure and figure.value is not None and figure.not_comparable and rows)
+        rows.append(SeriesRow(release, figure, starts))
+    return rows
+
+
+def runs(rows):
+    """The series cut at each break: lists of rows that may be compared with each other."""
+    cut = [[]]
+    for row in rows:
+        if row.starts_run:
+            cut.append([])
+        cut[-1].append(row)
+    return [run for run in cut if run]
+
+
+def measure_page(releases, slug):
+    """Every published year with this measure's figure, and what can honestly be said of
+    them: the latest figure; the highest and lowest only within the latest comparable run."""
+    rows = measure_series(releases, slug)
+    present = [row for row in rows if row.figure is not None and row.figure.value is not None]
+    if not present:
+        return None
+    latest = present[-1]
+    measure = latest.figure.measure
+    run = [row for row in runs(rows)[-1] if row.figure is not None and row.figure.value is not None]
+    summary = {
+        "count": len(present),
+        "latest": latest,
+        "run_start": run[0].release.label if len(run) < len(present) else None,
+        "highest": max(run, key=lambda row: row.figure.value) if len(run) > 1 else None,
+        "lowest": min(run, key=lambda row: row.figure.value) if len(run) > 1 else None,
+        "missing": [row.release.label for row in rows if row not in present],
+    }
+    return {
+        "measure": measure,
+        "rows": rows,
+        "runs": runs(rows),
+        "summary": summary,
+        "total_years": len(rows),
+    }

@@ -2,12 +2,22 @@
 address, or a permanent redirect to the same page at the address it moved to."""
 
 import functools
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from stats.models import OldSlug, Year
+
+
+def site_authority():
+    """The site's own host name, for identifiers minted once (feed entry ids, calendar UIDs):
+    SITE_URL's, else the first allowed host's, never the request's."""
+    if settings.SITE_URL:
+        return urlsplit(settings.SITE_URL).hostname
+    named = [host.lstrip(".") for host in settings.ALLOWED_HOSTS if host not in ("*", "")]
+    return named[0] if named else "localhost"
 
 
 def absolute_url(request, path):
@@ -17,17 +27,19 @@ def absolute_url(request, path):
     return request.build_absolute_uri(path)
 
 
-def published_year_view(view=None, *, say_if_withdrawn=False):
+def published_year_view(view=None, *, say_if_withdrawn=False, page=False):
     """For a view of one year at /years/<slug>/...: calls `view(request, year, ...)` with the
-    published year at that address; a year that moved address redirects, permanently, to the
+    published year at that address and its current version (with `page`, all a year's page
+    shows: Year.objects.for_page()); a year that moved address redirects, permanently, to the
     same page at its new one; anything else is not found (or, with `say_if_withdrawn`, a
     withdrawn year's notice, so journalists' links say what happened)."""
     if view is None:
-        return functools.partial(published_year_view, say_if_withdrawn=say_if_withdrawn)
+        return functools.partial(published_year_view, say_if_withdrawn=say_if_withdrawn, page=page)
 
     @functools.wraps(view)
     def wrapper(request, slug, **kwargs):
-        year = Year.objects.published().for_page().filter(slug=slug).first()
+        years = Year.objects.for_page() if page else Year.objects.published().with_release()
+        year = years.filter(slug=slug).first()
         if year is not None:
             return view(request, year, **kwargs)
         old = OldSlug.objects.select_related("year").filter(slug=slug).first()

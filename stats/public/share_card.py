@@ -154,21 +154,14 @@ def _lines(xy, text, weight, size, fill, box, *, max_lines, leading):
     ]
 
 
-def label(figure):
-    """A figure's words beside its number, as on the page: its measure and, for a percentage
-    change, the period it compares with ("Cyber crime arrests, compared with 2020")."""
-    comparison = getattr(figure, "comparison", "")
-    return f"{figure.measure.name}, {comparison}" if comparison else figure.measure.name
-
-
-def _masthead(year, *, title_sizes):
+def _masthead(release, *, title_sizes):
     """Who publishes, then the year's title: one line each, across the card."""
     right = WIDTH - MARGIN
     by = f"{settings.FORCE_NAME} · {settings.OPERATION_NAME}"
     return [
         _single_line((MARGIN, 50), by, "regular", (30, 24), PALE, (MARGIN, 40, right, 90)),
         _single_line(
-            (MARGIN, 95), year.title, "bold", title_sizes, WHITE, (MARGIN, 90, right, 175)
+            (MARGIN, 95), release.title, "bold", title_sizes, WHITE, (MARGIN, 90, right, 175)
         ),
     ]
 
@@ -184,10 +177,12 @@ CELLS = [
 CELL_HEIGHT = 190
 
 
-def year_card_layout(year, headline):
-    """Every piece of text on a year's card, fitted to its place."""
-    items = _masthead(year, title_sizes=(54, 40))
-    for (x, top), figure in zip(CELLS, headline[:4], strict=False):
+def year_card_layout(release):
+    """Every piece of text on a year's card, fitted to its place: up to four headline figures
+    (stats/rules/releases.py FigureCard), each with its words as on the page."""
+    items = _masthead(release, title_sizes=(54, 40))
+    for (x, top), card in zip(CELLS, release.headline_cards[:4], strict=False):
+        figure = card.figure
         box = (x, top, x + COLUMN_WIDTH, top + CELL_HEIGHT)
         size = fit_size(figure.display, "bold", 68, 14, COLUMN_WIDTH)
         # On a common baseline, so a figure that had to shrink still lines up with its row.
@@ -195,14 +190,15 @@ def year_card_layout(year, headline):
             Text((x, top + 76), clean(figure.display), "bold", size, YELLOW, box, anchor="ls")
         )
         items += _lines(
-            (x, top + 104), label(figure), "regular", 28, WHITE, box, max_lines=2, leading=36
+            (x, top + 104), figure.label, "regular", 28, WHITE, box, max_lines=2, leading=36
         )
     return items
 
 
-def figure_card_layout(year, figure):
+def figure_card_layout(release, card):
     """Every piece of text on one figure's card: the number big, what it counts, what changed."""
-    items = _masthead(year, title_sizes=(44, 32))
+    figure = card.figure
+    items = _masthead(release, title_sizes=(44, 32))
     column = (MARGIN, 180, WIDTH - MARGIN, 600)
     size = fit_size(figure.display, "bold", 150, 20, column[2] - column[0])
     value_box = (column[0], 180, column[2], 380)
@@ -211,9 +207,9 @@ def figure_card_layout(year, figure):
     )
     label_box = (column[0], 380, column[2], 490)
     items += _lines(
-        (MARGIN, 385), label(figure), "regular", 40, WHITE, label_box, max_lines=2, leading=52
+        (MARGIN, 385), figure.label, "regular", 40, WHITE, label_box, max_lines=2, leading=52
     )
-    change = getattr(figure, "change", "")
+    change = card.change
     if change:
         change = change[:1].upper() + change[1:]
         items.append(
@@ -236,36 +232,36 @@ def render(items):
     return buffer.getvalue()
 
 
-def card_text(year, headline):
+def card_text(release):
     """Everything the year's card says, in order: the card changes exactly when this does."""
-    lines = [settings.FORCE_NAME, settings.OPERATION_NAME, year.title]
-    lines += [f"{figure.display}|{label(figure)}" for figure in headline[:4]]
+    lines = [settings.FORCE_NAME, settings.OPERATION_NAME, release.title]
+    lines += [f"{c.figure.display}|{c.figure.label}" for c in release.headline_cards[:4]]
     return lines
 
 
-def card_version(year, headline):
-    return hashlib.sha256("\n".join(card_text(year, headline)).encode()).hexdigest()[:16]
+def card_version(release):
+    return hashlib.sha256("\n".join(card_text(release)).encode()).hexdigest()[:16]
 
 
-def draw_card(year, headline):
-    return render(year_card_layout(year, headline))
+def draw_card(release):
+    return render(year_card_layout(release))
 
 
-def figure_card_text(year, figure):
+def figure_card_text(release, card):
     """Everything one figure's card says, in order."""
     return [
         settings.FORCE_NAME,
         settings.OPERATION_NAME,
-        year.title,
-        figure.display,
-        label(figure),
-        getattr(figure, "change", ""),
+        release.title,
+        card.figure.display,
+        card.figure.label,
+        card.change,
     ]
 
 
-def figure_card_version(year, figure):
-    return hashlib.sha256("\n".join(figure_card_text(year, figure)).encode()).hexdigest()[:16]
+def figure_card_version(release, card):
+    return hashlib.sha256("\n".join(figure_card_text(release, card)).encode()).hexdigest()[:16]
 
 
-def draw_figure_card(year, figure):
-    return render(figure_card_layout(year, figure))
+def draw_figure_card(release, card):
+    return render(figure_card_layout(release, card))

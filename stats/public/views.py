@@ -1,72 +1,63 @@
-"""The public pages. Each view finds what to show and hands it to a template."""
+"""The public pages. Each view finds the stored version to show and hands it to a template."""
 
 from csp.decorators import csp_replace
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from stats.models import Measure, NextRelease, PreviewLink, PreviewLinkUse, Year
-from stats.public import calendar, charts, open_data, pages, share_card
+from stats.models import ReleaseVersion, Year
+from stats.public import charts, pages, share_card, structured_data
 from stats.public.permalinks import absolute_url, published_year_view
-from stats.visitors import client_address
+from stats.rules.approval import second_person_required
+from stats.rules.releases import Release
 
 
-def render_year(request, year, *, is_home=False, preview=None):
-    """A year's page. `preview` ("staff" or "link") marks it as not yet public and unindexed."""
-    context = pages.year_page(year)
+def year_context(request, year, page, *, preview=None):
+    """What every rendering of a year's page needs beyond `page` (stats/public/pages.py)."""
+    release = page["release"]
     permalink = absolute_url(request, year.get_absolute_url())
-    version = share_card.card_version(year, context["headline_figures"])
+    version = share_card.card_version(release)
     card = reverse("stats:card", kwargs={"slug": year.slug}) + f"?v={version}"
-    context.update(
-        structured=open_data.dataset(
-            name=f"{year.title}: figures",
-            description=year.introduction or year.title,
-            url=permalink,
-            years=[year],
-            downloads={
-                extension: absolute_url(
-                    request,
-                    reverse("stats:year_data", kwargs={"slug": year.slug, "extension": extension}),
-                )
-                for extension in ("csv", "json")
-            },
-        ),
-        is_home=is_home,
-        preview=preview,
-        canonical_url=permalink,
-        card_url=absolute_url(request, card),
-        embed_urls={
-            card.measure.slug: absolute_url(
+    return {
+        **page,
+        "year": year,
+        "preview": preview,
+        "canonical_url": permalink,
+        "card_url": absolute_url(request, card),
+        "structured": structured_data.dataset_for_year(request, release),
+        "embed_urls": {
+            card.figure.measure.slug: absolute_url(
                 request,
-                reverse("stats:embed", kwargs={"slug": year.slug, "measure": card.measure.slug}),
+                reverse(
+                    "stats:embed", kwargs={"slug": year.slug, "measure": card.figure.measure.slug}
+                ),
             )
-            for card in context["headline_figures"]
+            for card in release.headline_cards
         },
-    )
-    response = render(request, "stats/year_detail.html", context)
-    if preview:
-        response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    }
+
+
+def render_year(request, year, *, is_home=False):
+    context = year_context(request, year, pages.year_page(year))
+    context["is_home"] = is_home
+    return render(request, "stats/year_detail.html", context)
 
 
 def home(request):
     """The latest published year in full; its canonical address is the year's permalink."""
-    year = Year.objects.for_page().latest_published()
+    year = Year.objects.for_page().order_by("-period_end", "-published_at").first()
     if year is None:
         return render(request, "stats/no_results.html")
     return render_year(request, year, is_home=True)
 
 
 def year_list(request):
-    return render(request, "stats/year_list.html", {"years": Year.objects.published()})
+    years = Year.objects.published().with_release().order_by("-period_end")
+    return render(request, "stats/year_list.html", {"releases": [Release.of(y) for y in years]})
 
 
-@published_year_view(say_if_withdrawn=True)
+@published_year_view(say_if_withdrawn=True, page=True)
 def year_detail(request, year):
     return render_year(request, year)
 
@@ -74,29 +65,21 @@ def year_detail(request, year):
 @published_year_view
 def card(request, year):
     """The share image; its address carries a version, so a change of figures is a new image."""
-    headline, _, _ = year.figures_for_page()
-    response = HttpResponse(share_card.draw_card(year, headline), content_type="image/png")
-    response["ETag"] = f'"{share_card.card_version(year, headline)}"'
+    release = Release.of(year)
+    response = HttpResponse(share_card.draw_card(release), content_type="image/png")
+    response["ETag"] = f'"{share_card.card_version(release)}"'
     return response
 
 
 @published_year_view
 def figure_card(request, year, measure):
     """One figure's share image: its number big, what it counts and what changed."""
-    context = pages.year_page(year)  # says what changed since the year before
-    figure = next(
-        (
-            candidate
-            for top in context["headline_figures"] + context["other_figures"]
-            for candidate in [top, *top.parts]
-            if candidate.measure.slug == measure
-        ),
-        None,
-    )
-    if figure is None:  # no such measure this year, or its figure has no value yet
+    release = Release.of(year)
+    figure = release.card(measure)
+    if figure is None:  # no such measure this year, or its figure has no value
         raise Http404("This year has no figure for that measure.")
-    response = HttpResponse(share_card.draw_figure_card(year, figure), content_type="image/png")
-    response["ETag"] = f'"{share_card.figure_card_version(year, figure)}"'
+    response = HttpResponse(share_card.draw_figure_card(release, figure), content_type="image/png")
+    response["ETag"] = f'"{share_card.figure_card_version(release, figure)}"'
     return response
 
 
@@ -105,33 +88,43 @@ def figure_card(request, year, measure):
 @published_year_view
 def embed(request, year, measure):
     """A small card for one figure, the one page other sites may frame."""
-    figure = get_object_or_404(
-        year.figures.public().select_related("measure"), measure__slug=measure
-    )
-    permalink = absolute_url(request, figure.get_absolute_url())
-    card = reverse("stats:figure_card", kwargs={"slug": year.slug, "measure": measure})
+    release = Release.of(year)
+    card = release.card(measure)
+    if card is None:
+        raise Http404("This year has no figure for that measure.")
+    permalink = absolute_url(request, f"{year.get_absolute_url()}#{measure}")
+    image = reverse("stats:figure_card", kwargs={"slug": year.slug, "measure": measure})
     context = {
-        "year": year,
-        "figure": figure,
+        "release": release,
+        "card": card,
         "permalink": permalink,
-        "card_url": absolute_url(request, card),  # the figure's own share image
+        "card_url": absolute_url(request, image),  # the figure's own share image
     }
     return render(request, "stats/embed.html", context)
 
 
 def measure_detail(request, slug):
-    measure = get_object_or_404(Measure, slug=slug)
-    context = pages.measure_page(measure)
-    if not context["summary"]:
+    years = Year.objects.published().with_release().order_by("period_start")
+    context = pages.measure_page([Release.of(year) for year in years], slug)
+    if context is None:
         raise Http404("No published figures for this measure.")
-    points = [
-        (year.label, figure.value, figure.display)
-        if figure and figure.value is not None
-        else (year.label, None, "")
-        for year, figure in context["rows"]
-    ]
-    # One year alone is a sentence, not a chart.
-    context["chart"] = charts.bar_rows(points) if context["summary"]["count"] > 1 else None
+    # One year alone is a sentence, not a chart. Each run of comparable years has a scale of
+    # its own, so no bar is set against one counted another way.
+    context["charts"] = (
+        [
+            charts.bar_rows(
+                [
+                    (row.release.label, row.figure.value, row.figure.display)
+                    if row.figure and row.figure.value is not None
+                    else (row.release.label, None, "")
+                    for row in run
+                ]
+            )
+            for run in context["runs"]
+        ]
+        if context["summary"]["count"] > 1
+        else None
+    )
     return render(request, "stats/measure_detail.html", context)
 
 
@@ -140,8 +133,9 @@ def accessibility(request):
 
 
 def about(request):
-    """How the figures are produced and revised, as publishers of statistics explain it."""
-    return render(request, "stats/about.html")
+    """How the figures are produced and revised, and how they are approved: only what the
+    site's settings make true."""
+    return render(request, "stats/about.html", {"second_person": second_person_required()})
 
 
 def any_origin(view):
@@ -158,52 +152,17 @@ def any_origin(view):
 
 
 def photo(request, name):
-    """A year's photo, served only once the year is public."""
-    year = Year.objects.published().filter(photo=f"photos/{name}").first()
-    if year is None:
-        raise Http404
-    return FileResponse(year.photo.open("rb"))
-
-
-@never_cache
-def staff_preview(request, pk):
-    """A year exactly as the public will see it, for staff who may view it in the admin: marked
-    as a preview and never indexed. (The admin links here rather than rendering public pages.)"""
-    signed_in = request.user.is_authenticated
-    if signed_in and settings.OTP_REQUIRED:  # as the admin itself: password and second factor
-        signed_in = request.user.is_verified()
-    if not signed_in:
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    if not (request.user.is_staff and request.user.has_perm("stats.view_year")):
-        raise PermissionDenied
-    return render_year(request, get_object_or_404(Year, pk=pk), preview="staff")
-
-
-@never_cache
-def preview(request, token):
-    """An embargoed year shown through a signed link a publisher shared; every use is logged."""
-    link = PreviewLink.from_token(token)
-    if link is None:
-        return render(request, "stats/preview_unavailable.html", status=404)
-    if link.year.is_public:
-        return redirect(link.year)
-    if not link.is_usable:
-        return render(request, "stats/preview_unavailable.html", {"link": link}, status=410)
-    PreviewLinkUse.objects.create(
-        link=link,
-        ip_address=client_address(request),
-        user_agent=request.headers.get("User-Agent", "")[:300],
+    """A photo, served only once a version showing it is public (older versions included)."""
+    path = f"photos/{name}"
+    shown = ReleaseVersion.objects.filter(
+        year__in=Year.objects.published(), content__photo__name=path
     )
-    return render_year(request, link.year, preview="link")
-
-
-def next_release_ics(request):
-    """The next announced publication, for journalists' calendars."""
-    release = NextRelease.objects.upcoming().first()
-    body = calendar.next_release_calendar(release, absolute_url(request, reverse("stats:home")))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="next-release.ics"'
-    return response
+    if not shown.exists():
+        raise Http404
+    storage = Year._meta.get_field("photo").storage
+    if not storage.exists(path):
+        raise Http404
+    return FileResponse(storage.open(path, "rb"))
 
 
 def robots_txt(request):

@@ -13,12 +13,13 @@ text, its photo, each figure and each quote. Comparing two contents gives the ch
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from stats.models import ChangeNote, Figure, Measure, PendingCorrection, Quote, Year
-from stats.rules.formatting import format_figure
-from stats.rules.publishing import PublishingError, second_person_problem
-from stats.rules.publishing import problems_before_publishing as publishing_problems
+from stats.models import Figure, Measure, PendingCorrection, Quote, Year
+from stats.rules.approval import second_person_problem, second_person_required
+from stats.rules.checklist import problems_before_publishing
+from stats.rules.formatting import figure_text
+from stats.rules.publishing import PublishingError, approved
+from stats.rules.versions import freeze
 
 YEAR_FIELDS = [
     "label",
@@ -75,11 +76,9 @@ def content(year):
 def _figure_text(row, measure):
     if row is None:
         return "(none)"
-    if row["not_reported"]:
-        return "not reported this year"
+    text = figure_text(_value(row["value"]), measure.unit, row["qualifier"], row["not_reported"])
     if row["value"] is None:
-        return "(no value yet)"
-    text = format_figure(Decimal(row["value"]), measure.unit, row["qualifier"])
+        return text
     extras = [
         row["comparison"],
         "headline" if row["is_headline"] else "",
@@ -188,18 +187,29 @@ def hold(year, before, after, user, change_note=""):
         raise AlreadyWaiting from error
 
 
+def published_note(pending, addition=""):
+    """The public change note of a held correction: its author's words, which the approver
+    may add to but never rewrite."""
+    parts = [pending.change_note.strip(), addition.strip()]
+    return " ".join(part for part in parts if part)
+
+
 @transaction.atomic
-def approve(year, user, change_note=None, seen=None):
-    """Make a pending correction public (or part of a scheduled year): the same rules as
-    publishing, and nobody who made or changed it since the last approval may approve it.
-    `seen`: the correction the publisher reviewed (its pk), if another may have replaced it."""
+def approve(year, user, addition="", seen=None, version=None):
+    """Make a held correction public (or part of a scheduled year's release) as the year's
+    next version: the same rules as publishing, and nobody who made or changed it since the
+    last approval may approve it. `seen`: the correction the publisher reviewed (its pk);
+    `version`: the version number it was shown as becoming; if either moved on meanwhile,
+    nothing is approved."""
     year = Year.objects.select_for_update().get(pk=year.pk)
     pending = PendingCorrection.objects.filter(year=year).first()
     if pending is None:
         raise PublishingError(["There is no correction waiting for approval."])
     if seen is not None and pending.pk != seen:
         raise PublishingError([NOT_THE_ONE_SEEN])
-    note = (pending.change_note if change_note is None else change_note).strip()
+    if version is not None and version != next_version_number(year):
+        raise PublishingError([NOT_THE_ONE_SEEN])
+    note = published_note(pending, addition)
     problems = []
     if (problem := second_person_problem(year, user)) is not None:
         problems.append(problem)
@@ -207,21 +217,24 @@ def approve(year, user, change_note=None, seen=None):
         problems.append(
             "The year has changed since this correction was made: discard it and make it again."
         )
-    if year.has_been_public and not note:
+    if not note:
         problems.append("Say what changed in a public change note: the public will read it.")
     if problems:
         raise PublishingError(problems)
     apply_content(year, pending.after, pending.made_by)
-    if problems := publishing_problems(year):
+    if problems := problems_before_publishing(year):
         raise PublishingError(problems)  # and the atomic block undoes the correction
     pending.delete()
     year.refresh_from_db()
-    year.approved_at, year.approved_by = timezone.now(), user
+    approved(year, user)
     year._history_user = user
     year.save()
-    if year.has_been_public:
-        ChangeNote(year=year, text=note).save()
+    freeze(year, user, note_text=note, second_person=second_person_required())
     return year
+
+
+def next_version_number(year):
+    return (year.current_version.number if year.current_version_id else 0) + 1
 
 
 NOT_THE_ONE_SEEN = (

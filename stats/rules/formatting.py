@@ -67,3 +67,13 @@ def format_figure(value: Decimal, unit: str, qualifier: str = Qualifier.EXACT) -
         return format_percent_change(value, qualifier)
     amount = format_value(value, unit)
     return f"{qualifier} {amount}" if qualifier else amount
+
+
+def figure_text(value: Decimal | None, unit: str, qualifier: str, not_reported: bool) -> str:
+    """A figure in words wherever it is shown (page, card, download, admin): its number as the
+    page states it, or why it has none."""
+    if not_reported:
+        return "not reported this year"
+    if value is None:
+        return "(no value yet)"
+    return format_figure(value, unit, qualifier)

@@ -15,7 +15,7 @@ and the tests share them; `flags_for_year` gathers the evidence for a saved year
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from stats.models import Figure
+from stats.models import Figure, Year
 from stats.models.enums import Unit
 from stats.rules.formatting import format_value
 
@@ -141,7 +141,11 @@ def flags(value: Decimal | None, evidence: Evidence) -> list[Flag]:
 def previous_published_figures(year, measures):
     """For each measure, its figure in the latest published year that ended before this one
     began: {measure pk: figure}. One query however many measures."""
-    figures = Figure.objects.public().filter(measure__in=measures).exclude(year_id=year.pk)
+    figures = (
+        Figure.objects.with_value()
+        .filter(year__in=Year.objects.published(), measure__in=measures)
+        .exclude(year_id=year.pk)
+    )
     if year.period_start:
         figures = figures.filter(year__period_end__lt=year.period_start)
     latest = {}

@@ -2,9 +2,9 @@
 the groups and the tests that re-make them both call `make_groups`.
 
 Press officers enter and correct years (a correction to a published year waits for a
-publisher) and may add a measure a new release needs; Publishers may also publish, schedule,
-withdraw, approve corrections, share embargoed previews, change measures and announce the
-next release.
+publisher), may add a measure a new release needs, and may ask for a change to the release
+calendar; Publishers may also publish, approve corrections and what others asked for
+(calendar changes, withdrawals), share early access and change measures.
 """
 
 PRESS_OFFICERS = "Press officers"
@@ -15,12 +15,13 @@ PRESS_OFFICER_PERMISSIONS = [
     "view_figure", "add_figure", "change_figure", "delete_figure",
     "view_quote", "add_quote", "change_quote", "delete_quote",
     "view_changenote", "add_changenote",
-    "view_measure", "add_measure", "view_nextrelease",
+    "view_measure", "add_measure",
+    # Anyone on the desk may ask for a change to the release calendar; a publisher approves.
+    "view_releaseannouncement", "view_releaserequest", "add_releaserequest",
 ]  # fmt: skip
 PUBLISHER_ONLY_PERMISSIONS = [
     "publish_year",
     "change_measure",
-    "add_nextrelease", "change_nextrelease", "delete_nextrelease",
     "view_previewlink", "change_previewlink", "view_previewlinkuse",
 ]  # fmt: skip
 
@@ -39,7 +40,18 @@ def make_groups(apps, schema_editor=None):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
+    def exists(codename):
+        # An earlier migration makes the groups before later models exist: their permissions
+        # are given by the migration that adds them (each calls make_groups again).
+        action, _, model = codename.partition("_")
+        try:
+            apps.get_model("stats", model)
+        except LookupError:
+            return False
+        return True
+
     def permissions(codenames):
+        codenames = [codename for codename in codenames if exists(codename)]
         found = Permission.objects.filter(content_type__app_label="stats", codename__in=codenames)
         missing = set(codenames) - set(found.values_list("codename", flat=True))
         if missing:

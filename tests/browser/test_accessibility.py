@@ -11,10 +11,17 @@ from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import expect
 
-from stats.models import Measure, NextRelease, Year
+from stats.models import Measure, PreviewLink, Year
 from stats.models.enums import Unit
 from tests.browser.conftest import shared_site
-from tests.factories import make_figure, make_measure, make_quote, make_year
+from tests.factories import (
+    make_announcement,
+    make_figure,
+    make_measure,
+    make_quote,
+    make_year,
+    release,
+)
 
 # django_db: the test database exists for this module's data, committed once (shared_site).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -28,6 +35,9 @@ PAGES = [
     "/measures/drugs-seized/",
     "/measures/cannabis/",
     "/years/2023/embed/drugs-seized/",
+    "/years/2023/versions/",
+    "/years/2023/versions/1/",
+    "/releases/",
     "/accessibility/",
     "/about/",
     "/data/",
@@ -36,14 +46,14 @@ PAGES = [
 
 
 def build_site():
-    """The demo year plus a second year with a breakdown, a photo, a change note and an
-    announcement, so every part of the pages is on show."""
+    """The demo year plus a second year with a breakdown, a photo, a correction (so two
+    versions), early access and an announcement, so every part of the pages is on show."""
     call_command("load_demo")
     drugs = Measure.objects.get(slug="drugs-seized")
     cannabis = make_measure(name="Cannabis", slug="cannabis", unit=Unit.MONEY, parent=drugs)
     year = make_year("2023", title="Operation Alliance results 2023")
     make_figure(year, drugs, "4500000")
-    make_figure(year, cannabis, "1000000")
+    corrected = make_figure(year, cannabis, "1100000")
     make_quote(year, text="Another year of hard work.\n\nThank you to the public.")
     buffer = io.BytesIO()
     Image.new("RGB", (60, 40), "navy").save(buffer, "PNG")
@@ -52,11 +62,22 @@ def build_site():
     year.photo_caption = "A warrant in Barrow."
     year.photo_credit = "Cumbria Police"
     year.save()
-    year.change_notes.create(text="Corrected the cannabis figure.")
-    NextRelease.objects.create(
-        label="2024 results", expected_at=datetime.datetime(2099, 1, 9, 10, tzinfo=datetime.UTC)
+    PreviewLink.objects.create(
+        year=year,
+        organisation="BBC Cumbria",
+        role="Home affairs correspondent",
+        opens_at=year.published_at - datetime.timedelta(hours=24),
+        expires_at=year.published_at,
+    )
+    release(year)
+    corrected.value = 1000000
+    corrected.save()
+    release(year, note_text="Corrected the cannabis figure.")
+    make_announcement(
+        label="2024 results", at=datetime.datetime(2099, 1, 9, 10, tzinfo=datetime.UTC)
     )
     Year.objects.filter(slug="2022").update(title="Operation Alliance results 2022")
+    release(Year.objects.get(slug="2022"))
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from stats.demo import load_demo
 
@@ -9,6 +10,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "Refusing to load demo data where ENVIRONMENT=production: the public would read "
+                "it as the force's results."
+            )
         if load_demo():
             self.stdout.write(self.style.SUCCESS("Loaded the 2022 demo year."))
         else:

@@ -1,0 +1,41 @@
+"""Every version of a year's release, each kept as it stood: /years/<slug>/versions/ lists them
+with their dates and change notes, /years/<slug>/versions/<n>/ shows one (not indexed), and its
+data.csv and data.json give its figures. These addresses never change."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from stats.public import open_data_views, pages
+from stats.public.permalinks import published_year_view
+from stats.public.views import year_context
+
+
+def _version(year, number):
+    version = year.versions.filter(number=number).first()
+    if version is None or version.number > year.current_version.number:
+        raise Http404("This year has no such version.")
+    return version
+
+
+@published_year_view
+def version_list(request, year):
+    versions = year.versions.select_related("note").order_by("-number")
+    response = render(request, "stats/version_list.html", {"year": year, "versions": versions})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@published_year_view
+def version_detail(request, year, number):
+    version = _version(year, number)
+    context = year_context(request, year, pages.version_page(year, version))
+    context["old_version"] = version.pk != year.current_version_id
+    context["shown_version"] = version
+    response = render(request, "stats/year_detail.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@published_year_view
+def version_data(request, year, number, extension):
+    return open_data_views.year_download(request, year, extension, _version(year, number))
