@@ -4,6 +4,7 @@ approves it on the request's page (stats/admin/requests.py)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -96,15 +97,15 @@ class ReleaseAnnouncementAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/stats/releaseannouncement/announce.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404
         announcement = get_object_or_404(ReleaseAnnouncement, pk=object_id)
-        form = CalendarForm()
         extra_context = {
             **(extra_context or {}),
             "changes": announcement.changes.select_related("requested_by", "approved_by"),
             "waiting_request": announcement.requests.first(),
-            "calendar_form": form,
+            "calendar_form": CalendarForm(),
             "can_ask": request.user.has_perm(ASK_PERMISSION),
-            "media": self.media + form.media,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -2,8 +2,10 @@
 early, and asking for a change to the release calendar. Each carries what its reader looked at
 (a fingerprint, a request or a version number), so an approval covers nothing changed since."""
 
+import datetime
+
 from django import forms
-from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime
+from django.utils import timezone
 
 
 class ChangeNoteField(forms.CharField):
@@ -67,18 +69,25 @@ class ShareForm(forms.Form):
 
 
 class CalendarForm(forms.Form):
-    """A date for a release: a month while it is provisional, a date and time once confirmed."""
+    """A date for a release: a month while it is provisional, a date and time once confirmed.
+    The browser's own date and time pickers: each box has its label, and no script is needed."""
 
-    release_at = forms.SplitDateTimeField(
-        label="Date and time (UK time)",
+    release_date = forms.DateField(
+        label="Date (confirmed)",
         required=False,
-        widget=AdminSplitDateTime,
-        help_text="A confirmed release. Leave empty to give a month only.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="A confirmed release: its date, and its time below.",
+    )
+    release_time = forms.TimeField(
+        label="Time (UK time)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        initial=datetime.time(9, 30),
     )
     release_month = forms.DateField(
         label="Or a month (provisional)",
         required=False,
-        widget=AdminDateWidget,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Any day in the month: only the month is announced.",
     )
     reason = forms.CharField(
@@ -92,10 +101,22 @@ class CalendarForm(forms.Form):
         month = self.cleaned_data.get("release_month")
         return month.replace(day=1) if month else None
 
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("release_date"), cleaned.get("release_time")
+        if day and not time:
+            self.add_error("release_time", "Give the time of the release too.")
+        cleaned["release_at"] = (
+            timezone.make_aware(datetime.datetime.combine(day, time)) if day and time else None
+        )
+        return cleaned
+
 
 class AnnounceForm(CalendarForm):
     label = forms.CharField(
-        max_length=200, help_text="What will be published, as the calendar says it: 2023 results."
+        label="What will be published",
+        max_length=200,
+        help_text="As the calendar will say it, e.g. 2023 results.",
     )
     year = forms.ModelChoiceField(
         queryset=None,
@@ -106,4 +127,6 @@ class AnnounceForm(CalendarForm):
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].queryset = years
-        self.order_fields(["label", "year", "release_month", "release_at", "reason"])
+        self.order_fields(
+            ["label", "year", "release_date", "release_time", "release_month", "reason"]
+        )

@@ -3,6 +3,7 @@ change, with Approve for another publisher and Discard for its author or a publi
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -43,6 +44,8 @@ class ReleaseRequestAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The request in words, for review."""
+        if not str(object_id).isdigit():
+            raise Http404
         waiting = ReleaseRequest.objects.filter(pk=object_id).first()
         if waiting is None:
             self.message_user(request, "That request was approved or discarded already.")

@@ -18,12 +18,19 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from stats.models import Measure, PendingCorrection, PendingMeasureChange, PreviewLink, Year
-from stats.models.enums import YearState
-from stats.rules import corrections
+from stats.models import (
+    Measure,
+    PendingCorrection,
+    PendingMeasureChange,
+    PreviewLink,
+    ReleaseRequest,
+    Year,
+)
+from stats.models.enums import ReleaseAct, YearState
+from stats.rules import corrections, pre_release, release_requests
 from tests.browser.conftest import shared_site
 from tests.browser.test_accessibility import WCAG_22_AA
-from tests.factories import PASSWORD, make_quote, make_user, make_year
+from tests.factories import PASSWORD, make_figure, make_quote, make_user, make_year, schedule
 
 # django_db: the test database is made for this module's committed data. Each test's own
 # transaction is on the test thread only; the live server's threads never wait on it.
@@ -37,10 +44,12 @@ SUPERUSER, OFFICER = "admin", "olivia"
 class Site:
     url: str
     published: Year  # the demo year, 2022: figures, quotes, a change note
-    draft: Year  # 2023, not yet public: the embargoed-preview section shows for publishers
+    scheduled: Year  # 2023, scheduled: the early-access section shows for publishers
+    draft: Year  # 2024, a draft with things missing
     measure: Measure
     renamed: Measure  # a new name waits for approval
     link: PreviewLink
+    waiting: ReleaseRequest  # a release announced by a press officer, waiting for approval
 
 
 def build_site():
@@ -64,16 +73,36 @@ def build_site():
     PendingMeasureChange.objects.create(
         measure=renamed, made_by=olivia, changes={"name": "Cash taken"}, change_note="Renamed."
     )
-    draft = make_year("2023", state=YearState.DRAFT, published_at=None)
-    make_quote(draft, text="Another year of hard work.")
-    link = PreviewLink.objects.create(
+    scheduled = make_year("2023", state=YearState.DRAFT, published_at=None)
+    for figure in published.figures.all():
+        make_figure(
+            scheduled,
+            figure.measure,
+            figure.value,
+            qualifier=figure.qualifier,
+            comparison=figure.comparison.replace("2020", "2021"),
+            is_headline=figure.is_headline,
+        )
+    make_quote(scheduled, text="Another year of hard work.")
+    admin = User.objects.get(username=SUPERUSER)
+    scheduled = schedule(scheduled, admin, timezone.now() + datetime.timedelta(days=30))
+    link = pre_release.share(
+        scheduled, admin, organisation="The Westmorland Gazette", role="Chief reporter"
+    )
+    draft = make_year("2024", state=YearState.DRAFT, published_at=None)
+    make_quote(draft, text="")
+    waiting = release_requests.ask(
+        ReleaseAct.ANNOUNCE,
+        olivia,
         year=draft,
-        shared_with="The Westmorland Gazette",
-        expires_at=timezone.now() + datetime.timedelta(days=7),
+        label="2024 results",
+        release_month=datetime.date(2099, 3, 1),
     )
     return {
         "published": published,
+        "scheduled": scheduled,
         "draft": draft,
+        "waiting": waiting,
         "measure": Measure.objects.get(slug="drugs-seized"),
         "renamed": renamed,
         "link": link,
@@ -153,6 +182,23 @@ CASES = {
         visit(lambda s: f"/admin/stats/year/{s.published.pk}/change/"),
     ),
     "year-change-draft": (SUPERUSER, visit(lambda s: f"/admin/stats/year/{s.draft.pk}/change/")),
+    "year-change-scheduled": (
+        SUPERUSER,
+        visit(lambda s: f"/admin/stats/year/{s.scheduled.pk}/change/"),
+    ),
+    "year-publish": (SUPERUSER, visit(lambda s: f"/admin/stats/year/{s.draft.pk}/publish/")),
+    "year-withdraw": (SUPERUSER, visit(lambda s: f"/admin/stats/year/{s.published.pk}/withdraw/")),
+    "calendar-list": (OFFICER, visit(lambda s: "/admin/stats/releaseannouncement/")),
+    "calendar-add": (OFFICER, visit(lambda s: "/admin/stats/releaseannouncement/add/")),
+    "calendar-change": (
+        OFFICER,
+        visit(lambda s: f"/admin/stats/releaseannouncement/{s.scheduled.announcement.pk}/change/"),
+    ),
+    "request-list": (SUPERUSER, visit(lambda s: "/admin/stats/releaserequest/")),
+    "request-review": (
+        SUPERUSER,
+        visit(lambda s: f"/admin/stats/releaserequest/{s.waiting.pk}/change/"),
+    ),
     "year-change-errors": (SUPERUSER, submit_a_change_without_a_title),
     "year-history": (SUPERUSER, visit(lambda s: f"/admin/stats/year/{s.published.pk}/history/")),
     "year-approve": (SUPERUSER, visit(lambda s: f"/admin/stats/year/{s.published.pk}/approve/")),

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from stats.models import Measure, Year
 from stats.models.enums import Qualifier, Unit
-from tests.factories import make_figure, make_measure, make_quote, make_year
+from tests.factories import make_figure, make_measure, make_quote, make_year, release
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +47,7 @@ def eight_headlines(demo_site):
         measure = make_measure(name=name, unit=unit, display_order=200 + n)
         make_figure(year, measure, "1250000" if unit == Unit.MONEY else "1234", is_headline=True)
     make_quote(year)
+    release(year)
     return demo_site
 
 
@@ -110,9 +111,10 @@ def test_a_reporter_finds_the_link_citation_data_and_a_person_without_scrolling(
 
 def test_last_updated_shows_at_the_top_and_in_the_citation(browser, demo_site):
     year = Year.objects.get(slug="2022")
-    year.change_notes.create(
-        text="Corrected the cash figure.",
-        made_at=year.published_at + datetime.timedelta(days=30),
+    release(
+        year,
+        note_text="Corrected the cash figure.",
+        at=year.published_at + datetime.timedelta(days=30),
     )
     page = open_at(browser, PHONE, demo_site + "/years/2022/")
     updated = page.locator(".year__period").get_by_role("link", name=re.compile("Last updated"))

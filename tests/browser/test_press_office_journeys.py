@@ -80,15 +80,25 @@ def test_a_new_year_from_last_year_tripping_the_plausibility_check_then_schedule
     expect(page.locator(".messagelist")).to_contain_text("marked ready for review")
     assert Year.objects.get(slug="2023").state == YearState.READY
 
-    # A publisher schedules it for 7am tomorrow.
+    # Olivia asks to announce it for 7am tomorrow; a publisher approves the calendar entry...
+    page.get_by_role("link", name="Announce in the calendar…").click()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    page.get_by_label("What will be published").fill("2023 results")
+    page.get_by_label("Date (confirmed)").fill(tomorrow.isoformat())
+    page.get_by_label("Time (UK time)").fill("07:00")
+    page.get_by_role("button", name="Ask to announce it").click()
+    expect(page.locator(".release-request")).to_contain_text("Announce “2023 results”")
+    expect(page.get_by_role("note")).to_contain_text("less than four weeks away")
     publisher = browser.new_context().new_page()
     sign_in(publisher, site, "paul")
+    publisher.goto(page.url)
+    publisher.get_by_role("button", name="Approve: make it public").click()
+    expect(publisher.locator(".messagelist")).to_contain_text("Approved")
+    # ...and then publishes the year, which waits for the announced time.
     publisher.goto(site + f"/admin/stats/year/{year.pk}/change/")
-    publisher.get_by_role("link", name="Publish or schedule…").click()
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    publisher.locator("#id_publish_at_0").fill(tomorrow.strftime("%d/%m/%Y"))
-    publisher.locator("#id_publish_at_1").fill("07:00")
-    publisher.get_by_role("button", name="Publish").click()
+    publisher.get_by_role("link", name="Publish…").click()
+    expect(publisher.locator("#content-main")).to_contain_text("07:00 (UK time)")
+    publisher.get_by_role("button", name="Approve and schedule").click()
     expect(publisher.locator(".messagelist")).to_contain_text("2023 is scheduled")
 
     # Hidden everywhere public until the moment, then there without anyone acting.
@@ -132,7 +142,7 @@ def test_a_correction_waits_for_a_publisher_then_adds_a_public_change_note(page,
     sign_in(publisher, site, "paul")
     publisher.goto(site + f"/admin/stats/year/{year.pk}/change/")
     publisher.get_by_role("link", name="Review and approve…").click()
-    publisher.get_by_role("button", name="Approve: publish the correction").click()
+    publisher.get_by_role("button", name="Approve as version 2: publish the correction").click()
     expect(publisher.locator(".messagelist")).to_contain_text("is approved")
 
     page.goto(site + "/years/2022/")
@@ -140,6 +150,11 @@ def test_a_correction_waits_for_a_publisher_then_adds_a_public_change_note(page,
     expect(updates).to_contain_text("Criminal cash seized corrected from £1.5m to £1.6m.")
     expect(page.get_by_text("£1.6m", exact=True)).to_be_visible()
     expect(page.locator(".year__period")).to_contain_text("Last updated")
+    expect(page.locator(".year__period")).to_contain_text("Version 2")
+    # What release day said is still there, exactly, for anyone who quoted it.
+    page.goto(site + "/years/2022/versions/1/")
+    expect(page.get_by_role("note")).to_contain_text("This is not the latest version")
+    expect(page.get_by_text("£1.5m", exact=True)).to_be_visible()
 
 
 def test_two_officers_editing_one_year_never_silently_overwrite(browser, site):
