@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stats.models.enums import Unit
 
-from .factories import PASSWORD, make_figure, make_measure, make_user, make_year
+from .factories import PASSWORD, make_figure, make_measure, make_user, make_year, release
 from .proxy import nginx
 from .servers import gunicorn, production_env, remove_committed_data
 from .test_enrolment import code, wrong_code
@@ -40,6 +40,7 @@ def door(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         year = make_year("2022")
         make_figure(year, make_measure(slug="drugs-seized", unit=Unit.MONEY), "4000000")
+        release(year)
         olivia = make_user("olivia", "Press officers")
         TOTPDevice.objects.create(user=olivia, name="Authenticator app", confirmed=True)
         try:

@@ -43,15 +43,17 @@ def database():
         # After a failure each worker leaves the database alone this long (stats/pagecache/).
         PAGE_CACHE_DATABASE_BREAKER_SECONDS="1",
     )
-    for command in (
-        ["migrate", "-v0"],
-        ["load_demo"],
-        ["createsuperuser", "--no-input", "--username", "admin", "--email", "a@example.org"],
+    # Demo data refuses to load in production: it is loaded as a developer would.
+    development = {**env, "ENVIRONMENT": "development"}
+    for command, command_env in (
+        (["migrate", "-v0"], env),
+        (["load_demo"], development),
+        (["createsuperuser", "--no-input", "--username", "admin", "--email", "a@example.org"], env),
     ):
         subprocess.run(  # noqa: S603 - our own manage.py
             [sys.executable, "manage.py", *command],
             cwd=ROOT,
-            env=env,
+            env=command_env,
             check=True,
             capture_output=True,
         )  # noqa: S603

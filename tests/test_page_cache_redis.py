@@ -16,7 +16,7 @@ from stats.models import Figure
 from stats.pagecache import Unavailable, page_cache
 from stats.pagecache.redis_store import RedisStore
 
-from .factories import make_headline_year
+from .factories import make_headline_year, release
 from .relay import Relay
 from .servers import Browser, gunicorn, production_env, redis_server
 
@@ -184,6 +184,7 @@ def test_a_correction_shows_on_every_worker_at_once(redis, redis_url, settings, 
                 assert page.get("/years/2022/").status == HTTPStatus.OK
             assert reads(redis) == 0  # every worker answered from its own copy
             Figure.objects.filter(year=year).update(value=4200000)
+            release(year, note_text="Corrected.")
             corrected = lambda: "£4.2m" in page.get("/years/2022/").text  # noqa: E731
             assert soon(corrected, True)
             assert all(corrected() for _ in range(60))  # every worker, not just one

@@ -45,19 +45,32 @@ def test_two_servers_sharing_redis_show_a_change_made_through_either(published_y
                 assert browser.get("/years/2022/").status == HTTPStatus.OK
             assert a.sign_in().status == HTTPStatus.FOUND
             token = a.form_token(f"/admin/stats/year/{published_year.pk}/change/")
-            unpublished = a.get(
-                f"/admin/stats/year/{published_year.pk}/unpublish/",
+            asked = a.get(
+                f"/admin/stats/year/{published_year.pk}/withdraw/",
                 {"csrfmiddlewaretoken": token, "reason": "Withdrawn to check a figure."},
             )
-            assert unpublished.status == HTTPStatus.FOUND
+            assert asked.status == HTTPStatus.FOUND
+            review = asked.headers["Location"]  # the request's page: the only publisher approves
+            request_id = re.search(r"/releaserequest/(\d+)/", review).group(1)
+            approved = a.get(
+                f"/admin/stats/releaserequest/{request_id}/approve/",
+                {"csrfmiddlewaretoken": a.form_token(review), "seen": request_id},
+            )
+            assert approved.status == HTTPStatus.FOUND
             assert b.get("/years/2022/").status == HTTPStatus.GONE  # the very next request
 
             # And back: published again through the other server, visible through the first.
             assert b.sign_in().status == HTTPStatus.FOUND
-            token = b.form_token(f"/admin/stats/year/{published_year.pk}/publish/")
+            form = b.get(f"/admin/stats/year/{published_year.pk}/publish/").text
             republished = b.get(
                 f"/admin/stats/year/{published_year.pk}/publish/",
-                {"csrfmiddlewaretoken": token, "change_note": "Checked and republished."},
+                {
+                    "csrfmiddlewaretoken": re.search(r'csrfmiddlewaretoken" value="([^"]+)', form)[
+                        1
+                    ],
+                    "seen": re.search(r'name="seen" value="([^"]+)"', form)[1],
+                    "change_note": "Checked and republished.",
+                },
             )
             problems = re.findall(r"<li>(.*?)</li>", republished.text)
             assert republished.status == HTTPStatus.FOUND, problems

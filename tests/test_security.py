@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from stats.models.enums import Unit
 
-from .factories import make_figure, make_measure, make_year
+from .factories import make_figure, make_measure, make_year, release
 from .servers import (
     HTTPS,
     ROOT,
@@ -75,6 +75,7 @@ def site(django_db_setup, django_db_blocker):
         make_figure(
             year, make_measure(slug="drugs-seized", unit=Unit.MONEY, is_headline=True), "4000000"
         )
+        release(year)
         try:
             with gunicorn(production_env()) as url:
                 yield url
