@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from stats.models.enums import AnnouncementStatus
@@ -21,20 +20,25 @@ def when_text(release_at=None, release_month=None):
     return "a date to be announced"
 
 
+# The next release, for the footer of every page: plain SQL, as the ORM's building of it cost
+# several times its running (the year page's query says more: stats/models/year_page.py).
+NEXT_SQL = """
+SELECT a.* FROM stats_releaseannouncement a
+  LEFT JOIN stats_year y ON y.id = a.year_id
+ WHERE NOT (coalesce(y.state = 'published' AND y.published_at <= %(now)s, FALSE))
+   AND ((a.status = 'confirmed' AND a.release_at > %(now)s)
+        OR (a.status = 'provisional' AND a.release_month >= %(month)s))
+ ORDER BY coalesce(a.release_at::date, a.release_month), a.id
+ LIMIT 1
+"""
+
+
 class ReleaseAnnouncementQuerySet(PublicQuerySet):
-    def upcoming(self, now=None):
-        """Provisional and confirmed releases whose year is not public yet, soonest first."""
+    def next_announced(self, now=None):
+        """The soonest provisional or confirmed release whose year is not public yet, or None."""
         now = now or timezone.now()
-        this_month = timezone.localdate(now).replace(day=1)
-        return (
-            self.exclude(status=AnnouncementStatus.CANCELLED)
-            .exclude(year__state="published", year__published_at__lte=now)
-            .filter(
-                Q(status=AnnouncementStatus.CONFIRMED, release_at__gt=now)
-                | Q(status=AnnouncementStatus.PROVISIONAL, release_month__gte=this_month)
-            )
-            .order_by(Coalesce(TruncDate("release_at"), "release_month"), "pk")
-        )
+        month = timezone.localdate(now).replace(day=1)
+        return next(iter(self.raw(NEXT_SQL, {"now": now, "month": month})), None)
 
 
 class ReleaseAnnouncement(models.Model):

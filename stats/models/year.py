@@ -2,11 +2,9 @@ import re
 
 from concurrency.fields import AutoIncVersionField
 from django.conf import settings
-from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,8 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from stats.models.enums import YearState
 
-from .preview_link import PreviewLink
 from .public import PublicQuerySet
+from .year_page import published_year
 
 
 class YearQuerySet(PublicQuerySet):
@@ -60,46 +58,10 @@ class YearQuerySet(PublicQuerySet):
         """With the version the public sees, in the same query."""
         return self.select_related("current_version")
 
-    def for_page(self, now=None):
-        """Published years with all a year's page shows beyond its version, in one query: the
-        years before and after it (previous_slug, previous_label, next_slug, next_label) and
-        who had early access (early_access: a list of preview links as JSON)."""
-        published = Year.objects.published(now)
-        before = published.filter(period_end__lt=OuterRef("period_start")).order_by("-period_end")
-        after = published.filter(period_start__gt=OuterRef("period_end")).order_by("period_start")
-        links = (
-            PreviewLink.objects.filter(year=OuterRef("pk"))
-            .values("year")
-            .annotate(
-                rows=JSONBAgg(
-                    JSONObject(
-                        organisation="organisation",
-                        role="role",
-                        created_at="created_at",
-                        opens_at="opens_at",
-                        revoked_at="revoked_at",
-                    ),
-                    ordering="organisation",
-                )
-            )
-            .values("rows")
-        )
-        return (
-            self.published(now)
-            .with_release()
-            .annotate(
-                previous_slug=Subquery(before.values("slug")[:1]),
-                previous_label=Subquery(before.values("label")[:1]),
-                next_slug=Subquery(after.values("slug")[:1]),
-                next_label=Subquery(after.values("label")[:1]),
-                early_access=Subquery(links),
-            )
-        )
-
-    def listed(self):
-        """For lists of years (feeds, sitemaps, the year list): the current version's date,
-        not its content."""
-        return self.select_related("current_version").defer("current_version__content")
+    def for_page(self, slug=None, now=None):
+        """The published year at `slug` (or the latest) with all its public page shows, in one
+        query (stats/models/year_page.py), or None."""
+        return published_year(slug, now)
 
 
 class Year(models.Model):

@@ -8,7 +8,7 @@ def _next_release():
     # A page that can be shown without the database (an error page during an outage) must
     # not fail for want of the announcement in its footer.
     try:
-        return ReleaseAnnouncement.objects.upcoming().first()
+        return ReleaseAnnouncement.objects.next_announced()
     except DatabaseError:
         return None
 

@@ -24,6 +24,7 @@ def year_page(year):
     release = Release.of(year)
     return {
         "release": release,
+        "version_pk": year.current_version_id,
         "previous_year": _year_link(year.previous_label, year.previous_slug),
         "next_year": _year_link(year.next_label, year.next_slug),
         "early_access": early_access(year.early_access, year.published_at),
@@ -33,13 +34,20 @@ def year_page(year):
 def draft_page(year, content):
     """A year as it would read if approved now, for staff: no version, no neighbours."""
     release = Release.from_content(content, slug=year.slug, published_at=year.published_at)
-    return {"release": release, "previous_year": None, "next_year": None, "early_access": []}
+    return {
+        "release": release,
+        "version_pk": None,
+        "previous_year": None,
+        "next_year": None,
+        "early_access": [],
+    }
 
 
 def version_page(year, version):
     """One stored version, exactly as it stood."""
     return {
         "release": Release.of(year, version),
+        "version_pk": version.pk,
         "previous_year": None,
         "next_year": None,
         "early_access": [],

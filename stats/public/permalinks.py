@@ -27,19 +27,18 @@ def absolute_url(request, path):
     return request.build_absolute_uri(path)
 
 
-def published_year_view(view=None, *, say_if_withdrawn=False, page=False):
+def published_year_view(view=None, *, say_if_withdrawn=False):
     """For a view of one year at /years/<slug>/...: calls `view(request, year, ...)` with the
-    published year at that address and its current version (with `page`, all a year's page
-    shows: Year.objects.for_page()); a year that moved address redirects, permanently, to the
-    same page at its new one; anything else is not found (or, with `say_if_withdrawn`, a
-    withdrawn year's notice, so journalists' links say what happened)."""
+    published year at that address, its current version and all its page shows
+    (Year.objects.for_page()); a year that moved address redirects, permanently, to the same
+    page at its new one; anything else is not found (or, with `say_if_withdrawn`, a withdrawn
+    year's notice, so journalists' links say what happened)."""
     if view is None:
-        return functools.partial(published_year_view, say_if_withdrawn=say_if_withdrawn, page=page)
+        return functools.partial(published_year_view, say_if_withdrawn=say_if_withdrawn)
 
     @functools.wraps(view)
     def wrapper(request, slug, **kwargs):
-        years = Year.objects.for_page() if page else Year.objects.published().with_release()
-        year = years.filter(slug=slug).first()
+        year = Year.objects.for_page(slug)
         if year is not None:
             return view(request, year, **kwargs)
         old = OldSlug.objects.select_related("year").filter(slug=slug).first()

@@ -28,8 +28,8 @@ def version_list(request, year):
 @published_year_view
 def version_detail(request, year, number):
     version = _version(year, number)
-    context = year_context(request, year, pages.version_page(year, version))
-    context["old_version"] = version.pk != year.current_version_id
+    old = version.pk != year.current_version_id
+    context = year_context(request, year, pages.version_page(year, version), old_version=old)
     context["shown_version"] = version
     response = render(request, "stats/year_detail.html", context)
     response["X-Robots-Tag"] = "noindex"

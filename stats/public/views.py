@@ -1,9 +1,12 @@
 """The public pages. Each view finds the stored version to show and hands it to a template."""
 
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.template.loader import get_template
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from stats.models import ReleaseVersion, Year
@@ -12,17 +15,47 @@ from stats.public.permalinks import absolute_url, published_year_view
 from stats.rules.approval import second_person_required
 from stats.rules.releases import Release
 
+# A stored version's body, rendered once per process: the version never changes, so neither does
+# its body. Keyed by the version, the address prefix and which sections show; the oldest goes
+# first when it is full.
+_BODIES = {}
+MAX_BODIES = 64
 
-def year_context(request, year, page, *, preview=None):
+
+def _body(release, sections):
+    template = get_template("stats/year_body.html")
+    context = {"release": release, "force_name": settings.FORCE_NAME, **dict(sections)}
+    return mark_safe(template.render(context))  # noqa: S308 - a rendered, escaped template
+
+
+def release_body(release, version_pk, *, preview, old_version):
+    """The part of a year's page its version alone decides (stats/jinja2/stats/year_body.html)."""
+    sections = (("preview", preview), ("old_version", old_version))
+    if version_pk is None:  # a draft shown to staff: rendered afresh each time
+        return _body(release, sections)
+    key = (version_pk, get_script_prefix(), sections)
+    body = _BODIES.get(key)
+    if body is None:
+        body = _body(release, sections)
+        if len(_BODIES) >= MAX_BODIES:
+            _BODIES.pop(next(iter(_BODIES)), None)
+        _BODIES[key] = body
+    return body
+
+
+def year_context(request, year, page, *, preview=None, old_version=False):
     """What every rendering of a year's page needs beyond `page` (stats/public/pages.py)."""
     release = page["release"]
+    body = release_body(release, page["version_pk"], preview=preview, old_version=old_version)
     permalink = absolute_url(request, year.get_absolute_url())
     version = share_card.card_version(release)
     card = reverse("stats:card", kwargs={"slug": year.slug}) + f"?v={version}"
     return {
         **page,
         "year": year,
+        "body": body,
         "preview": preview,
+        "old_version": old_version,
         "canonical_url": permalink,
         "card_url": absolute_url(request, card),
         "structured": structured_data.dataset_for_year(request, release),
@@ -46,7 +79,7 @@ def render_year(request, year, *, is_home=False):
 
 def home(request):
     """The latest published year in full; its canonical address is the year's permalink."""
-    year = Year.objects.for_page().order_by("-period_end", "-published_at").first()
+    year = Year.objects.for_page()
     if year is None:
         return render(request, "stats/no_results.html")
     return render_year(request, year, is_home=True)
@@ -57,7 +90,7 @@ def year_list(request):
     return render(request, "stats/year_list.html", {"releases": [Release.of(y) for y in years]})
 
 
-@published_year_view(say_if_withdrawn=True, page=True)
+@published_year_view(say_if_withdrawn=True)
 def year_detail(request, year):
     return render_year(request, year)
 
