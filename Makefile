@@ -20,7 +20,7 @@ export DATABASE_URL := postgres://alliance@127.0.0.1:$(LOCAL_PG_PORT)/alliance
 DB_TARGET := localdb
 endif
 
-.PHONY: help install lock localdb db demo run test test-fast check tools bench backup restore format stop browser clean superuser demo-accounts
+.PHONY: help install lock localdb db demo run test test-fast check tools containers images bench backup restore format stop browser clean superuser demo-accounts
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -65,12 +65,18 @@ tools: ## Make sure wrk, redis-server and nginx are installed for the load, two-
 	@scripts/apt-need.sh redis-server redis-server
 	@scripts/apt-need.sh /usr/sbin/nginx nginx
 
+containers: ## Make sure podman, buildah and mmdebstrap are installed and set up for this host
+	@scripts/containers-setup.sh
+
+images: containers ## Build the web and proxy images (from stand-in bases where no registry answers)
+	@scripts/images.sh
+
 check: install ## Lint, format check and migrations check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 
-test: install browser tools $(DB_TARGET) check ## Every test: unit, database and browser
+test: install browser tools containers $(DB_TARGET) check ## Every test: unit, database, browser and the deployment
 	SHARED_CACHE_DIR=$(CURDIR)/.local/test-shared-cache $(VENV)/bin/pytest
 
 test-fast: install $(DB_TARGET) ## The unit and database tiers only: the inner loop, under a minute

@@ -9,11 +9,14 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from alliance import log
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # Real environment variables win over the file, so CI and containers need no .env.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if (BASE_DIR / ".env").exists():  # containers have none, and need no line saying so
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # "production" turns on HTTPS-only cookies, HSTS, a second factor for staff, and refuses to
 # start with an unsafe setting. Anything else is development or a test.
@@ -68,10 +71,17 @@ INSTALLED_APPS = [
     "csp",  # Content-Security-Policy header
     "django_otp",  # a second factor for staff
     "django_otp.plugins.otp_totp",
+    "django_prometheus",  # request metrics, served apart from the site (gunicorn.conf.py)
     "stats",
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz before anything reads the Host header: health checks call a
+    # server by its address (stats/public/health.py).
+    "stats.public.health.probes",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Every request's id (the proxy's X-Request-ID) on its log lines and its response.
+    "stats.request_log.request_log",
     # Before anything reads them: X-Forwarded-* count only from our own proxy
     # (stats/visitors.py).
     "stats.visitors.trusted_proxy_headers",
@@ -102,6 +112,7 @@ MIDDLEWARE = [
     "stats.middleware.public_cache_headers",
     # Last, as django-axes asks: it turns a lockout into a plain "locked" response.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "alliance.urls"
@@ -348,9 +359,8 @@ STAFF_ACCOUNTS_CONTACT = env.str(
     "STAFF_ACCOUNTS_CONTACT", default="the press office's digital lead"
 )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# JSON lines on stdout in production (time, level, logger, message, request id; a request's
+# own line adds the visitor's address, path, status and duration), plain text on stderr in
+# development. alliance/log.py.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+LOGGING = log.config(env.str("LOG_LEVEL", default="INFO"), LOG_FORMAT)

@@ -43,7 +43,11 @@ else
     # Dumps from before backups were owner-only are closed too.
     find "$folder" -maxdepth 1 -name 'alliance-*.dump' -exec chmod 600 {} +
     file="$folder/alliance-$(date -u +%Y%m%dT%H%M%SZ).dump"
-    "$BIN/pg_dump" --format=custom --no-owner --file "$file" "$DATABASE_URL"
-    chmod 600 "$file"
+    # Named as a dump only once whole: a failed run leaves nothing that looks like a backup.
+    partial="$file.partial"
+    trap 'rm -f "$partial"' EXIT
+    "$BIN/pg_dump" --format=custom --no-owner --file "$partial" "$DATABASE_URL"
+    chmod 600 "$partial"
+    mv "$partial" "$file"
     echo "Wrote $file."
 fi

@@ -80,12 +80,12 @@ DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "django_app", "admin
 
 
 def pytest_collection_modifyitems(items):
-    """Every test in one tier: `server` and `browser` are marked where the test is; the rest
-    are `db` when they touch the database and `unit` otherwise (`make test-fast`)."""
+    """Every test in one tier: `server`, `browser` and `deploy` are marked where the test is;
+    the rest are `db` when they touch the database and `unit` otherwise (`make test-fast`)."""
     import pytest
 
     for item in items:
-        if item.get_closest_marker("server") or item.get_closest_marker("browser"):
+        if any(item.get_closest_marker(tier) for tier in ("server", "browser", "deploy")):
             continue
         uses_db = item.get_closest_marker("django_db") or DB_FIXTURES & set(item.fixturenames)
         item.add_marker(pytest.mark.db if uses_db else pytest.mark.unit)

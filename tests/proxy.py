@@ -86,6 +86,9 @@ def nginx(upstream, folder, static_root=None):
                 "ALLIANCE_HTTP_LISTEN": f"127.0.0.1:{http_port}",
                 "ALLIANCE_HTTPS_LISTEN": f"127.0.0.1:{https_port}",
                 "ALLIANCE_SERVER_NAME": "127.0.0.1",
+                # The upstream is an address: nothing is looked up.
+                "ALLIANCE_RESOLVER": "127.0.0.1",
+                "ALLIANCE_HTTPS_PORT_SUFFIX": f":{https_port}",
                 "ALLIANCE_TLS_CERT": cert,
                 "ALLIANCE_TLS_KEY": key,
                 "ALLIANCE_STATIC_ROOT": static_root,

@@ -72,7 +72,8 @@ def gunicorn(env, port=None, log=None):
         [str(Path(sys.executable).with_name("gunicorn")), "alliance.wsgi:application"],
         cwd=ROOT,
         env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL,
+        # JSON log lines go to stdout in production mode, gunicorn's start-up errors to stderr.
+        stdout=log or subprocess.DEVNULL,
         stderr=log or subprocess.PIPE,
     )
     url = ServerAddress(f"http://127.0.0.1:{port}")

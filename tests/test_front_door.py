@@ -76,7 +76,8 @@ def test_https_with_http2_offered_and_plain_http_sent_there(door):
     plain.request("GET", "/years/2022/")
     moved = plain.getresponse()
     assert moved.status == HTTPStatus.MOVED_PERMANENTLY
-    assert moved.getheader("Location") == "https://127.0.0.1/years/2022/"
+    # To the port HTTPS is served on, not the standard one (which nothing listens on).
+    assert moved.getheader("Location") == f"https://127.0.0.1:{door.https_port}/years/2022/"
 
 
 def slow_clients(door, count):
@@ -149,6 +150,23 @@ def test_static_files_come_from_nginx_with_long_caching(door):
     assert "immutable" in response.getheader("Cache-Control")
     assert "max-age=31536000" in response.getheader("Cache-Control")
     assert seen_by_gunicorn(door, "/static/css/site.css") == 0
+
+
+def test_a_missing_static_file_is_not_cached(door):
+    """It may be deployed a moment later: a year's `immutable` 404 would hide it from
+    browsers and CDNs for that long."""
+    response = door.request("GET", "/static/css/not-yet-deployed.css")
+    assert response.status == HTTPStatus.NOT_FOUND
+    assert response.getheader("Cache-Control") == "no-store"
+
+
+def test_each_request_has_an_id_from_the_proxy_echoed_by_the_site(door):
+    first = door.request("GET", "/years/2022/")
+    second = door.request("GET", "/years/2022/")  # from nginx's micro-cache or the page cache
+    ids = [first.getheader("X-Request-ID"), second.getheader("X-Request-ID")]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids) and ids[0] != ids[1]
+    login = door.request("GET", "/admin/login/", headers={"X-Request-ID": "chosen-by-visitor"})
+    assert re.fullmatch(r"[0-9a-f]{32}", login.getheader("X-Request-ID"))
 
 
 def test_the_micro_cache_keeps_public_pages_and_never_the_admin(door):

@@ -190,3 +190,19 @@ def test_a_correction_shows_on_every_worker_at_once(redis, redis_url, settings, 
             assert all(corrected() for _ in range(60))  # every worker, not just one
     finally:
         page_cache.cache_clear()
+
+
+@pytest.mark.django_db
+def test_a_redis_that_would_evict_the_content_version_is_not_ready(redis, redis_url):
+    """Redis at its memory limit with an allkeys-* policy could drop the content version, and
+    a server would go on serving pages as they were: /readyz says so, by name."""
+    redis.config_set("maxmemory-policy", "allkeys-lru")
+    try:
+        with gunicorn(production_env(CACHE_URL=redis_url)) as url:
+            answer = Browser(url).get("/readyz")
+            assert answer.status == HTTPStatus.SERVICE_UNAVAILABLE
+            assert "would evict (maxmemory-policy allkeys-lru)" in answer.text
+            redis.config_set("maxmemory-policy", "volatile-lru")  # our version has no expiry
+            assert Browser(url).get("/readyz").status == HTTPStatus.OK
+    finally:
+        redis.config_set("maxmemory-policy", "noeviction")

@@ -86,6 +86,9 @@ class LocalStore:
     def ping(self):
         return os.access(self.folder, os.W_OK)
 
+    def eviction_policy(self):
+        return None  # files stay until the site replaces them
+
     def clear(self):
         """Every page and the version gone (tests start each from nothing)."""
         for name in os.listdir(self.folder):

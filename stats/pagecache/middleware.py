@@ -15,7 +15,7 @@ from django.urls import Resolver404, get_resolver
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import parse_http_date_safe
 
-from . import page_cache
+from . import metrics, page_cache
 from .addresses import page_key
 from .entry import ETAG_SUFFIX, Entry
 from .local_store import Unavailable
@@ -86,11 +86,14 @@ class PageCacheMiddleware:
                 return self.unavailable(request)
             return self.get_response(request)
         if entry is not None and self.fresh(entry, state):
+            metrics.MEMORY_HITS.inc()
             return respond(request, entry)
         stored = cache.load(key)
         if stored is not None and self.fresh(stored, state):
+            metrics.STORE_HITS.inc()
             cache.memory.put(key, stored)
             return respond(request, stored)
+        metrics.MISSES.inc()
         if cache.database.is_open:
             return self.last_good_copy(request, key, state, stored)
         if request.method == "HEAD":
@@ -154,6 +157,7 @@ class PageCacheMiddleware:
         except Unavailable:
             return response
         self.cache.memory.put(key, entry)
+        metrics.RENDERS.inc()
         logger.info("Rendered %s for version %s", request.path, state["version"][:8])
         answer = respond(request, entry)
         answer.cookies = response.cookies
@@ -178,6 +182,7 @@ class PageCacheMiddleware:
                     and entry.generation == state["generation"]
                     and entry.age() < settings.PAGE_CACHE_LAST_GOOD_SECONDS
                 ):
+                    metrics.STALE.inc()
                     response = respond(request, entry)
                     response["Cache-Control"] = "no-cache"
                     response["X-Served-Stale"] = "database unavailable"

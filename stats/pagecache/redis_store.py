@@ -112,6 +112,15 @@ class RedisStore:
         self.breaker.reset()
         return True
 
+    def eviction_policy(self):
+        """Redis's maxmemory-policy when it may evict keys that have no expiry (the content
+        version), else None. INFO, not CONFIG GET: managed Redis services often refuse CONFIG."""
+        try:
+            policy = self.client.info("memory").get("maxmemory_policy", "")
+        except redis.RedisError:
+            return None  # unreachable: ping() says so
+        return policy if policy.startswith("allkeys-") else None
+
     def clear(self):
         keys = list(self._call(self.client.scan_iter, "pagecache:*"))
         if keys:

@@ -1,4 +1,4 @@
-"""Probes for load balancers and orchestrators."""
+"""Probes for load balancers, orchestrators and container health checks."""
 
 import json
 
@@ -27,6 +27,10 @@ def readyz(request):
     """
     cache = page_cache()
     checks = {"database": "ok", "cache": "ok" if cache.store.ping() else "failing"}
+    evicts = checks["cache"] == "ok" and cache.store.eviction_policy()
+    if evicts:
+        # It could drop the content version: a server would then serve pages as they were.
+        checks["cache"] = f"would evict (maxmemory-policy {evicts}): set noeviction"
     if cache.database.is_open:
         checks["database"] = "failing"
     else:
@@ -40,3 +44,22 @@ def readyz(request):
     return HttpResponse(
         json.dumps(checks), status=200 if ok else 503, content_type="application/json"
     )
+
+
+PROBES = {"/healthz": healthz, "/readyz": readyz}
+
+
+def probes(get_response):
+    """First middleware: the probes are answered before anything reads the Host header. Health
+    checks call a server by its address (127.0.0.1:8000 inside its container, a pod's IP),
+    which ALLOWED_HOSTS rightly does not list: through the host check they would get 400 and
+    log a DisallowedHost every time. The probes build no address from the host, so nothing
+    is lost by skipping it."""
+
+    def middleware(request):
+        probe = PROBES.get(request.path_info)
+        if probe is not None and request.method in ("GET", "HEAD"):
+            return probe(request)
+        return get_response(request)
+
+    return middleware

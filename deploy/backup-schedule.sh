@@ -1,0 +1,25 @@
+#!/bin/bash
+# The backup service (compose.yaml): a pg_dump of DATABASE_URL every BACKUP_INTERVAL_HOURS
+# (24) into BACKUP_DIR, keeping BACKUP_KEEP_DAYS (14) of them. Each dump is owner-only
+# (scripts/backup.sh). Copy the folder off the machine too (docs/operations.md).
+set -euo pipefail
+folder="${BACKUP_DIR:-/var/lib/alliance/backups}"
+hours="${BACKUP_INTERVAL_HOURS:-24}"
+keep="${BACKUP_KEEP_DAYS:-14}"
+trap 'exit 0' TERM INT  # a stop between dumps ends at once; one in progress finishes first
+# The first dump as soon as the database answers (the stack starts in any order).
+until pg_isready -q -d "$DATABASE_URL"; do
+    sleep 5 &
+    wait $!
+done
+while true; do
+    if /app/scripts/backup.sh "$folder"; then
+        find "$folder" -maxdepth 1 -name 'alliance-*.dump' -mtime "+$((keep - 1))" -print -delete
+        pause=$((hours * 3600))
+    else
+        echo "Backup failed; trying again in a minute." >&2
+        pause=60
+    fi
+    sleep "$pause" &
+    wait $!
+done

@@ -1,0 +1,393 @@
+"""The deployment as shipped (issue #22): the images built as `make images` builds them and
+compose.yaml started with podman-compose as docs/deploy.md says, then used from the host as
+visitors and the press office would, and put through the faults an operator meets. One stack
+for the module (it takes a minute to start); each test leaves it as it found it.
+
+No podman here is a failure, said plainly: a deployment left untested is a finding."""
+
+import base64
+import io
+import ipaddress
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from django_otp.oath import totp
+from PIL import Image
+
+from .servers import ROOT
+from .stack import Stack, Visitor, form_fields, podman_problem, run
+
+pytestmark = pytest.mark.deploy
+
+ADMIN_PASSWORD = "a-long-deploy-test-passphrase"  # noqa: S105 - a throwaway stack's
+SERVICES = ["db", "redis", "web-1", "web-2", "proxy"]
+
+
+@pytest.fixture(scope="module")
+def stack(pytestconfig):
+    problem = podman_problem()
+    if problem:
+        pytest.fail(f"The deploy tier cannot run on this machine: {problem}.")
+    folder = Path(tempfile.mkdtemp(prefix="alliance-stack-"))
+    stack = Stack(folder)
+    # Tags of its own: an operator's images, or another checkout's run, are left alone (the
+    # build cache is shared, so an unchanged image builds in seconds).
+    images = {
+        "WEB_IMAGE": f"localhost/operation-alliance:{stack.project}",
+        "PROXY_IMAGE": f"localhost/operation-alliance-proxy:{stack.project}",
+    }
+    started = time.monotonic()
+    try:
+        built = run(
+            [str(ROOT / "scripts" / "images.sh")], timeout=1800, env={**os.environ, **images}
+        )
+        # The images' sizes (the site's own layers among them), shown in every run's output.
+        reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+        capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+        lines = [*built.stdout.splitlines(), f"Images ready in {time.monotonic() - started:.0f} s."]
+        with capture.global_and_fixture_disabled():
+            for line in ["", *lines]:
+                reporter.write_line(line)
+        stack.write_settings()
+        stack.set(**images)
+        stack.compose("up", "-d")
+        stack.wait(lambda: stack.plain("GET", "/readyz").status == HTTPStatus.OK, 300)
+        stack.manage("load_demo")  # the documented one-off command
+        yield stack
+    finally:
+        left = stack.remove()
+        for image in images.values():
+            stack.podman("untag", image, image, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+        assert not left, f"left behind: {left}"
+
+
+def wait_healthy(stack, *services, seconds=120):
+    for service in services:
+        stack.wait(lambda s=service: stack.healthy(s), seconds, f"{service}'s health check")
+
+
+def fresh(path):
+    """The same page under an address nginx's micro-cache has not seen: the request reaches a
+    web server (whose page cache ignores the query string)."""
+    return f"{path}?n={uuid.uuid4().hex}"
+
+
+def test_public_pages_and_static_files_over_tls_in_production_mode(stack):
+    page = stack.request("GET", "/years/2022/")
+    assert page.status == HTTPStatus.OK and "nearly £4m" in page.text
+    assert "max-age=63072000" in page.getheader("Strict-Transport-Security")
+    assert page.getheader("Content-Security-Policy")
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', page.text).group(1)
+    static = stack.request("GET", stylesheet)
+    assert static.status == HTTPStatus.OK and b"{" in static.body
+    assert "immutable" in static.getheader("Cache-Control")
+    missing = stack.request("GET", "/static/css/site.0000000000.css")
+    assert missing.status == HTTPStatus.NOT_FOUND
+    assert missing.getheader("Cache-Control") == "no-store"
+    moved = stack.plain("GET", "/years/2022/")
+    assert moved.status == HTTPStatus.MOVED_PERMANENTLY
+    assert moved.getheader("Location") == f"https://localhost:{stack.https_port}/years/2022/"
+
+
+def test_every_service_has_a_health_check_that_passes(stack):
+    for image in (stack.setting("WEB_IMAGE"), stack.setting("PROXY_IMAGE")):
+        # Kept by the docker format (an OCI image drops HEALTHCHECK).
+        assert (
+            "CMD" in stack.podman("image", "inspect", image, "--format", "{{.HealthCheck}}").stdout
+        )
+    wait_healthy(stack, *SERVICES)
+    # A dump within a minute or two of the database being up (a failed try is retried).
+    backups = lambda: stack.podman(  # noqa: E731
+        "exec", stack.container("backup"), "ls", "/var/lib/alliance/backups"
+    ).stdout.split()
+    stack.wait(lambda: any(name.endswith(".dump") for name in backups()), 180, "a backup")
+    assert stack.healthy("backup")
+    dump = "/var/lib/alliance/backups/" + max(n for n in backups() if n.endswith(".dump"))
+    listing = stack.podman("exec", stack.container("backup"), "pg_restore", "--list", dump)
+    assert "stats_figure" in listing.stdout
+
+
+def test_the_web_image_runs_gunicorn_as_pid_1_as_its_own_user_with_pg_dump(stack):
+    web = stack.container("web-1")
+    assert "gunicorn" in stack.podman("exec", web, "cat", "/proc/1/cmdline").stdout
+    assert stack.podman("exec", web, "id", "-un").stdout.strip() == "alliance"
+    assert "pg_dump (PostgreSQL)" in stack.podman("exec", web, "pg_dump", "--version").stdout
+    processes = stack.podman("top", web, "pid", "ppid", "args").stdout.splitlines()[1:]
+    workers = [line for line in processes if line.split()[1] == "1" and "gunicorn" in line]
+    assert len(workers) == int(stack.setting("WEB_CONCURRENCY"))
+    listing = stack.podman("exec", web, "ls", "-a", "/app", "/app/deploy").stdout.split()
+    assert not {".venv", ".git", "tls", "stack.env", "tests", ".env"} & set(listing)
+    assert "Control server error" not in stack.logs("web-1")
+
+
+def test_logs_are_json_lines_that_tie_the_proxy_to_the_site(stack):
+    path = fresh("/years/")
+    answer = stack.request("GET", path)
+    request_id = answer.getheader("X-Request-ID")
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+    (proxy_line,) = [
+        line for line in stack.json_lines("proxy") if line.get("request_id") == request_id
+    ]
+    site_lines = [
+        line
+        for service in ("web-1", "web-2")
+        for line in stack.json_lines(service)
+        if line.get("request_id") == request_id and line["logger"] == "alliance.request"
+    ]
+    (site_line,) = site_lines
+    assert site_line["client"] == proxy_line["client"] != stack.proxy_address
+    assert (site_line["path"], site_line["status"], site_line["level"]) == ("/years/", 200, "INFO")
+    assert site_line["duration"] >= 0 and site_line["time"]
+    for service in ("web-1", "web-2", "proxy"):
+        for line in stack.logs(service).splitlines():
+            if line.strip() and not line.startswith("{"):
+                # nginx's own error lines (stderr) are its plain format; nothing else.
+                assert service == "proxy" and re.match(r"\d{4}/\d\d/\d\d ", line), line
+            elif line.strip():
+                json.loads(line)
+
+
+def test_metrics_are_served_inside_and_never_through_the_proxy(stack):
+    stack.request("GET", "/years/2022/")
+    fetch = "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:9100/metrics').read().decode())"
+    metrics = stack.podman("exec", stack.container("web-1"), "python", "-c", fetch).stdout
+    for name in ("alliance_page_cache_hits_total", "alliance_page_cache_renders_total",
+                 "django_http_requests_before_middlewares_total"):  # fmt: skip
+        assert name in metrics
+    assert stack.request("GET", "/metrics").status == HTTPStatus.NOT_FOUND
+    for service in ("web-1", "web-2", "worker", "db", "redis"):
+        assert not stack.podman("port", stack.container(service), check=False).stdout.strip()
+
+
+def test_only_the_proxy_holds_the_address_the_web_servers_trust(stack):
+    def address(service):
+        return stack.inspect(service, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}")
+
+    assert address("proxy") == stack.proxy_address
+    automatic = ipaddress.ip_network(stack.setting("SUBNET_AUTOMATIC_RANGE"))
+    assert ipaddress.ip_address(stack.proxy_address) not in automatic
+    for service in ("web-1", "web-2", "db", "redis", "backup"):
+        assert ipaddress.ip_address(address(service)) in automatic, service
+
+
+def test_redis_never_evicts_and_readiness_checks_it(stack):
+    policy = stack.podman(
+        "exec", stack.container("redis"), "redis-cli", "config", "get", "maxmemory-policy"
+    )
+    assert policy.stdout.split() == ["maxmemory-policy", "noeviction"]
+    assert json.loads(stack.plain("GET", "/readyz").body) == {"database": "ok", "cache": "ok"}
+
+
+@pytest.fixture(scope="module")
+def press_office(stack):
+    """A superuser with an authenticator app, made by the documented commands, signed in
+    through the proxy: CSRF, Secure __Host- cookies and the second factor as in production."""
+    stack.manage("createsuperuser", "--no-input", "--username", "admin", "--email",
+                 "admin@example.org",
+                 env={"DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD})  # fmt: skip
+    secret = re.search(r"secret=([A-Z2-7]+)", stack.manage("add_totp_device", "admin").stdout)
+    visitor = Visitor(stack)
+    login = visitor.call("GET", "/admin/login/")
+    assert set(visitor.cookies) == {"__Host-csrftoken"}
+    assert "Secure" in login.getheader("Set-Cookie")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+    form = {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD,
+            "next": "/admin/"}  # fmt: skip
+    without_code = visitor.post_form("/admin/login/", form)
+    assert without_code.status == HTTPStatus.OK  # the form again: a code is required
+    code = f"{totp(base64.b32decode(secret.group(1))):06d}"
+    signed_in = visitor.post_form("/admin/login/", {**form, "otp_token": code})
+    assert signed_in.status == HTTPStatus.FOUND and signed_in.getheader("Location") == "/admin/"
+    return visitor
+
+
+def test_admin_sign_in_through_the_proxy(press_office):
+    assert press_office.call("GET", "/admin/").status == HTTPStatus.OK
+    assert "__Host-sessionid" in press_office.cookies
+
+
+def test_a_photo_upload_survives_recreating_the_web_containers(stack, press_office):
+    add = press_office.call("GET", "/admin/stats/year/add/")
+    fields = dict(form_fields(add.text, "year_form"))
+    fields.update(label="2031", title="Results 2031", introduction="What the operation did.",
+                  period_start="01/01/2031", period_end="31/12/2031",
+                  photo_alt="Officers")  # fmt: skip
+    jpeg = io.BytesIO()
+    Image.new("RGB", (64, 48), "navy").save(jpeg, "JPEG")
+    saved = press_office.post_multipart(
+        "/admin/stats/year/add/", [*fields.items(), ("_save", "Save")],
+        {"photo": ("raid.jpg", jpeg.getvalue(), "image/jpeg")},
+    )  # fmt: skip
+    assert saved.status == HTTPStatus.FOUND, saved.text[-2000:]
+    listing = ["ls", "/var/lib/alliance/media/photos"]
+    (photo,) = stack.podman("exec", stack.container("web-1"), *listing).stdout.split()
+    before = {s: stack.inspect(s, "{{.Id}}") for s in ("web-1", "web-2")}
+    stack.compose("up", "-d", "--force-recreate", "web-1", "web-2")
+    assert all(stack.inspect(s, "{{.Id}}") != before[s] for s in before)  # new containers
+    wait_healthy(stack, "web-1", "web-2")
+    for service in ("web-1", "web-2"):
+        assert stack.podman("exec", stack.container(service), *listing).stdout.split() == [photo]
+    # New containers, new addresses: the proxy, never restarted, finds them.
+    stack.wait(lambda: stack.request("GET", fresh("/years/2022/")).status == HTTPStatus.OK, 30)
+    assert all(stack.request("GET", fresh("/")).status == HTTPStatus.OK for _ in range(10))
+
+
+def served_by(stack, request_ids):
+    lines = stack.json_lines("proxy")
+    return {line["upstream"] for line in lines if line.get("request_id") in request_ids}
+
+
+def test_a_correction_shows_through_both_web_servers_at_once(stack):
+    for _ in range(20):  # both web servers hold the page in their workers' memory
+        assert "£1.5m" in stack.request("GET", fresh("/years/2022/")).text
+    stack.manage("shell", "-c", "from stats.models import Figure; Figure.objects.filter("
+                 "measure__slug='criminal-cash-seized').update(value=1600000)")  # fmt: skip
+    time.sleep(1)  # the page cache's promise: within the Redis heartbeat, and on the next request
+    answers = [stack.request("GET", fresh("/years/2022/")) for _ in range(20)]
+    assert all("£1.6m" in a.text and "£1.5m" not in a.text for a in answers)
+    assert len(served_by(stack, {a.getheader("X-Request-ID") for a in answers})) == 2
+
+
+WRK_SCRIPT = """
+math.randomseed(os.time())
+request = function()
+  local paths = {"/", "/years/2022/", "/years/", "/measures/drugs-seized/"}
+  return wrk.format("GET", paths[math.random(#paths)] .. "?n=" .. math.random(1e9))
+end
+"""
+
+
+def test_under_load_stopping_a_web_server_the_worker_redis_and_the_database_costs_nothing(
+    stack, tmp_path
+):
+    wait_healthy(stack, *SERVICES)
+    script = tmp_path / "pages.lua"
+    script.write_text(WRK_SCRIPT)
+    target = f"https://127.0.0.1:{stack.https_port}"
+    wrk = shutil.which("wrk") or pytest.fail("wrk is not installed: `make tools` installs it")
+    load = subprocess.Popen(  # noqa: S603 - wrk at our own stack, on loopback
+        [wrk, "-t2", "-c8", "-d30s", "--timeout", "10s", "-s", str(script),
+         "-H", f"Host: localhost:{stack.https_port}", target],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    faults = [(3, "stop", "web-1"), (8, "stop", "worker"), (12, "restart", "redis"),
+              (19, "restart", "db")]  # fmt: skip
+    done = []
+
+    def inflict():
+        started = time.monotonic()
+        for at, action, service in faults:
+            time.sleep(max(0, at - (time.monotonic() - started)))
+            stack.compose(action, service)
+            done.append((round(time.monotonic() - started), action, service))
+
+    thread = threading.Thread(target=inflict)
+    thread.start()
+    output = load.communicate(timeout=120)[0]
+    thread.join(timeout=120)
+    try:
+        assert [d[1:] for d in done] == [f[1:] for f in faults], done
+        assert "Non-2xx or 3xx responses" not in output, output
+        assert "Socket errors" not in output, output
+        requests = int(re.search(r"(\d+) requests in", output).group(1))
+        assert requests > 1000, output
+        print(output)
+    finally:
+        stack.compose("start", "web-1", "worker")
+        wait_healthy(stack, *SERVICES)
+
+
+def test_a_web_server_stops_gracefully(stack):
+    started = time.monotonic()
+    stack.compose("stop", "web-2")
+    took = time.monotonic() - started
+    try:
+        # gunicorn got SIGTERM itself and finished: exit 0, not SIGKILL's 137 at the timeout.
+        assert stack.inspect("web-2", "{{.State.ExitCode}}") == "0"
+        assert took < 15 and "Shutting down: Master" in stack.logs("web-2")
+    finally:
+        stack.compose("start", "web-2")
+        wait_healthy(stack, "web-2")
+
+
+def test_a_web_server_that_exits_or_starts_before_the_database_comes_back_by_itself(stack):
+    count = int(stack.inspect("web-1", "{{.RestartCount}}"))
+    stop_gunicorn = "import os, signal; os.kill(1, signal.SIGTERM)"  # as if it had ended
+    stack.podman("exec", stack.container("web-1"), "python", "-c", stop_gunicorn)
+    stack.wait(lambda: int(stack.inspect("web-1", "{{.RestartCount}}")) > count, 60, "a restart")
+    wait_healthy(stack, "web-1")
+    stack.compose("stop", "db")
+    try:
+        stack.compose("restart", "web-2")  # starts while the database is down
+        stack.wait(lambda: "Waiting for migrations" in stack.logs("web-2"), 60, "web-2 waiting")
+    finally:
+        stack.compose("start", "db")
+    wait_healthy(stack, "db", "web-2", "web-1")
+    assert stack.request("GET", fresh("/years/2022/")).status == HTTPStatus.OK
+
+
+def test_the_proxy_starts_with_no_web_server_and_finds_them_when_they_come(stack):
+    stack.compose("stop", "web-1", "web-2")
+    try:
+        stack.compose("restart", "proxy")
+        wait_healthy(stack, "proxy")
+        assert stack.request("GET", fresh("/years/")).status == HTTPStatus.BAD_GATEWAY
+    finally:
+        stack.compose("start", "web-1", "web-2")
+    wait_healthy(stack, "web-1", "web-2")
+    stack.wait(lambda: stack.request("GET", fresh("/years/")).status == HTTPStatus.OK, 30)
+
+
+def test_three_concurrent_migration_runs_on_an_empty_database_all_succeed(stack):
+    psql = ["exec", stack.container("db"), "psql", "-U", "alliance", "-d", "alliance", "-c"]
+    stack.podman(*psql, "CREATE DATABASE race")
+    url = f"postgres://alliance:{stack.setting('POSTGRES_PASSWORD')}@db:5432/race"
+    try:
+        runs = [
+            threading.Thread(
+                target=lambda: results.append(
+                    stack.compose("run", "--rm", f"-eDATABASE_URL={url}", "migrate", check=False)
+                )
+            )  # fmt: skip
+            for _ in range(3)
+        ]
+        results = []
+        for thread in runs:
+            thread.start()
+        for thread in runs:
+            thread.join(timeout=600)
+        assert [r.returncode for r in results] == [0, 0, 0], [r.stdout[-1500:] for r in results]
+    finally:
+        stack.podman(*psql, "DROP DATABASE IF EXISTS race WITH (FORCE)")
+
+
+def procfile_worker():
+    """The worker's command as the Procfile names it (issue #21), or None before it exists."""
+    procfile = ROOT / "Procfile"
+    lines = procfile.read_text().splitlines() if procfile.exists() else []
+    found = [line.split(":", 1)[1].strip() for line in lines if line.startswith("worker:")]
+    return shlex.split(found[0]) if found else None
+
+
+@pytest.mark.xfail(
+    procfile_worker() is None,
+    reason="the worker (issue #21) and its Procfile line are not in this branch yet",
+    strict=True,
+)
+def test_the_worker_runs_the_procfiles_command_from_the_same_image_and_settings(stack):
+    command = json.loads(stack.inspect("worker", "{{json .Config.Cmd}}"))
+    assert command == procfile_worker()
+    wait_healthy(stack, "worker")
+    assert stack.inspect("worker", "{{.State.Status}}") == "running"
