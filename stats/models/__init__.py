@@ -1,15 +1,24 @@
 """The press office's records, one module each; import them from here (`stats.models.Year`)."""
 
+from .alert import AlertEvent, Delivery
 from .change_note import ChangeNote
 from .figure import Figure
+from .form_limit import FormUse
 from .measure import Measure
 from .next_release import NextRelease
 from .pending_correction import PendingCorrection, PendingMeasureChange
 from .preview_link import PreviewLink, PreviewLinkUse
+from .problem_report import ProblemReport
 from .quote import Quote
+from .subscriber import Subscriber
 from .year import OldSlug, Year
 
 __all__ = [
+    "AlertEvent",
+    "Delivery",
+    "FormUse",
+    "ProblemReport",
+    "Subscriber",
     "ChangeNote",
     "Figure",
     "Measure",

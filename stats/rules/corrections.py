@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stats.models import ChangeNote, Figure, Measure, PendingCorrection, Quote, Year
+from stats.rules import signals
 from stats.rules.formatting import format_figure
 from stats.rules.publishing import PublishingError, second_person_problem
 from stats.rules.publishing import problems_before_publishing as publishing_problems
@@ -220,7 +221,8 @@ def approve(year, user, change_note=None, seen=None):
     year._history_user = user
     year.save()
     if year.has_been_public:
-        ChangeNote(year=year, text=note).save()
+        note = ChangeNote.objects.create(year=year, text=note)
+        signals.correction_published.send(Year, year=year, note=note)
     return year
 
 

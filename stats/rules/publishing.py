@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from stats.models import ChangeNote, Figure, Measure, PendingCorrection, Quote, Year
 from stats.models.enums import YearState
+from stats.rules import signals
 from stats.rules.plausibility import flags_for_year
 
 # Changing only these is publishing, not editing: it does not make someone an editor.
@@ -189,6 +190,9 @@ def publish(year, user, *, at=None, change_note=""):
         note = ChangeNote(year=year, text=change_note.strip())
         note._history_user = user
         note.save()
+        signals.correction_published.send(Year, year=year, note=note)
+    else:
+        signals.year_published.send(Year, year=year)
     return year
 
 
@@ -203,6 +207,7 @@ def reschedule(year, user, at):
     year.published_at = at
     year._history_user = user
     year.save()
+    signals.year_published.send(Year, year=year)
     return year
 
 
