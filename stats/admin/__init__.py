@@ -8,5 +8,5 @@ May import the rules (stats.rules) and the records (stats.models); never the pub
 """
 
 # Importing registers the admin classes.
-from . import announcements, lists, measures, preview_links, years  # noqa: F401
+from . import alerts, announcements, lists, measures, preview_links, years  # noqa: F401
 from .technical import SuperusersOnly  # noqa: F401 - third-party admin screens: superusers only
