@@ -23,9 +23,7 @@ def jobs(name):
 
 
 def post(client, address, kinds=("release",), ip="198.51.100.7", **extra):
-    return client.post(
-        SUBSCRIBE, {"email": address, "kinds": list(kinds), **extra}, REMOTE_ADDR=ip
-    )
+    return client.post(SUBSCRIBE, {"email": address, "kinds": list(kinds), **extra}, REMOTE_ADDR=ip)
 
 
 def test_a_new_address_waits_for_confirmation_and_is_sent_one_email(client):
@@ -116,9 +114,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize(("address", "says"), HOSTILE)
-def test_hostile_addresses_get_a_clear_message_and_nothing_is_stored_or_sent(
-    client, address, says
-):
+def test_hostile_addresses_get_a_clear_message_and_nothing_is_stored_or_sent(client, address, says):
     answer = post(client, address)
     assert answer.status_code == HTTPStatus.BAD_REQUEST
     body = answer.content.decode()
@@ -147,7 +143,9 @@ def test_a_robot_filling_the_hidden_field_is_told_nothing_and_nothing_is_kept(cl
     [{"HTTP_ORIGIN": "https://evil.example"}, {"HTTP_SEC_FETCH_SITE": "cross-site"}],
 )
 def test_a_form_posted_from_another_site_is_refused(client, headers):
-    answer = client.post(SUBSCRIBE, {"email": "victim@example.org", "kinds": ["release"]}, **headers)
+    answer = client.post(
+        SUBSCRIBE, {"email": "victim@example.org", "kinds": ["release"]}, **headers
+    )
     assert answer.status_code == HTTPStatus.FORBIDDEN
     assert "not sent from our site" in answer.content.decode()
     assert not Subscriber.objects.exists()

@@ -44,32 +44,32 @@ def retry_delay(attempts):
 
 def prepare(event):
     """One delivery for every confirmed subscriber who wants this kind of alert."""
-    wanting = Subscriber.objects.wanting(event.kind).values_list("pk", flat=True)
-    made = 0
-    ids = list(wanting.order_by("pk"))
+    ids = list(Subscriber.objects.wanting(event.kind).order_by("pk").values_list("pk", flat=True))
+    before = Delivery.objects.filter(event=event).count()
     for start in range(0, len(ids), 2000):
         rows = [Delivery(event=event, subscriber_id=pk) for pk in ids[start : start + 2000]]
-        made += len(Delivery.objects.bulk_create(rows, ignore_conflicts=True))
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     AlertEvent.objects.filter(pk=event.pk, prepared_at__isnull=True).update(
         prepared_at=timezone.now()
     )
-    return made
+    return Delivery.objects.filter(event=event).count() - before
 
 
 def _claim(event_id, claim):
+    now = timezone.now()
     with database.cursor() as cursor:
         cursor.execute(
             """
-            UPDATE stats_delivery SET state = 'sending', claim = %s, claimed_at = now(),
+            UPDATE stats_delivery SET state = 'sending', claim = %s, claimed_at = %s,
                 attempts = attempts + 1
             WHERE id IN (
                 SELECT id FROM stats_delivery
-                WHERE event_id = %s AND state = 'pending' AND next_attempt_at <= now()
+                WHERE event_id = %s AND state = 'pending' AND next_attempt_at <= %s
                 ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
             )
             RETURNING id
             """,
-            [claim, event_id, BATCH],
+            [claim, now, event_id, now, BATCH],
         )
         return [row[0] for row in cursor.fetchall()]
 
