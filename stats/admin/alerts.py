@@ -110,10 +110,10 @@ class ProblemReportAdmin(CountsOnly):
             ProblemReport.objects.values("page")
             .annotate(
                 reports=Count("pk", filter=~Q(what_doing="") | ~Q(what_wrong="")),
-                useful=Count("pk", filter=Q(useful=True)),
-                not_useful=Count("pk", filter=Q(useful=False)),
+                useful_yes=Count("pk", filter=Q(useful=True)),
+                useful_no=Count("pk", filter=Q(useful=False)),
             )
-            .order_by("-reports", "-not_useful", "page")[:50]
+            .order_by("-reports", "-useful_no", "page")[:50]
         )
         extra_context = {**(extra_context or {}), "per_page": per_page}
         return super().changelist_view(request, extra_context)

@@ -45,4 +45,4 @@ def report_problem(request):
         return render(
             request, "stats/forms/report.html", {"form": form, "page": report.page, "asked": True}
         )
-    return render(request, "stats/forms/thanks.html", {"page": report.page, "report": report})
+    return render(request, "stats/forms/thanks.html", {"page": report.page, "problem": report})
