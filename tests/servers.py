@@ -211,7 +211,7 @@ def procfile_command(name):
     for line in (ROOT / "Procfile").read_text().splitlines():
         if line.startswith(f"{name}:"):
             command = shlex.split(line.partition(":")[2])
-            return [sys.executable, *command[1:]] if command[0] == "python" else command
+            return [sys.executable if word == "python" else word for word in command]
     raise LookupError(f"no {name} in the Procfile")
 
 

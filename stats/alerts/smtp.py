@@ -10,6 +10,7 @@ connection is dropped instead, and the server throws the message away.
 
 import re
 import smtplib
+import socket
 
 from django.core.mail.backends import smtp
 
@@ -20,6 +21,13 @@ class NotHandedOver(smtplib.SMTPException):
 
 class _LastLineHook:
     before_last_line = None
+
+    def _get_socket(self, host, port, timeout):
+        sock = super()._get_socket(host, port, timeout)
+        # The last line goes alone, after the body: without this, the kernel holds it back
+        # until the server acknowledges the body (up to 40 ms a message).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
 
     def data(self, msg):
         if self.before_last_line is None:
