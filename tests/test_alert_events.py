@@ -218,3 +218,12 @@ def test_retention_and_the_sweeper_are_on_the_worker_schedule():
         "stats.alerts.tasks.sweep": "* * * * * */10",
         "stats.alerts.tasks.keep_little": "17 * * * *",
     }
+
+
+def test_publishing_never_depends_on_the_email_settings(drugs, publishers, settings):
+    """In production without SITE_URL the worker cannot write links: it says so when it
+    sends, but the press office still publishes."""
+    settings.PRODUCTION, settings.SITE_URL = True, ""
+    year = make_publishable_year("2023")
+    publishing.publish(year, publishers[0])
+    assert AlertEvent.objects.get().content["path"] == "/years/2023/"

@@ -5,11 +5,10 @@ words and figures however long the sending takes.
 objects (stats/public/pages.year_page), later the release's frozen version (issue #20).
 """
 
+from django.urls import reverse
 from django.utils import timezone
 
 from stats.public import pages
-
-from . import links
 
 
 def _when(moment):
@@ -24,7 +23,9 @@ def year_content(year):
         "label": year.label,
         "title": year.title,
         "introduction": year.introduction,
-        "link": links.absolute(year.get_absolute_url()),
+        # A path: the worker makes it absolute (SITE_URL) when it sends, so publishing never
+        # depends on that setting.
+        "path": year.get_absolute_url(),
         "published": _when(year.published_at),
         "figures": [
             {
@@ -68,5 +69,5 @@ def calendar(what, label, new_date, previous_date, reason, link):
         "new_date": new_date,
         "previous_date": previous_date,
         "reason": reason,
-        "link": link or links.link("stats:home"),
+        **({"link": link} if link else {"path": reverse("stats:home")}),
     }

@@ -47,7 +47,10 @@ def subscriber_links(subscriber):
 def alert(event, subscriber, to=None):
     """The alert for one subscriber; `to` sends a copy elsewhere (a press officer's test)."""
     urls = subscriber_links(subscriber)
-    text, html = _render(event.kind, {**event.content, **urls, "test": to is not None})
+    words = event.content
+    if "path" in words:
+        words = {**words, "link": links.absolute(words["path"])}
+    text, html = _render(event.kind, {**words, **urls, "test": to is not None})
     headers = {
         "List-Unsubscribe": f"<{urls['unsubscribe_url']}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
