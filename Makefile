@@ -48,8 +48,9 @@ db: install $(DB_TARGET) ## Start PostgreSQL if needed and apply migrations
 demo: db ## Load the 2022 demo year (running it twice changes nothing)
 	$(MANAGE) load_demo
 
-run: demo ## Serve the site with demo data on http://127.0.0.1:8000/
-	$(MANAGE) runserver 127.0.0.1:8000
+run: demo ## Serve the site and its worker (the Procfile) with demo data on http://127.0.0.1:8000/
+	@echo "Emails go to $${EMAIL_URL:-files in .local/mail/} (EMAIL_URL). Ctrl-C stops both."
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 superuser: db ## Make your own superuser account (asks for a name and a password)
 	$(MANAGE) createsuperuser

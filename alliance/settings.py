@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "django_otp",  # a second factor for staff
     "django_otp.plugins.otp_totp",
     "django_prometheus",  # request metrics, served apart from the site (gunicorn.conf.py)
+    # The task queue, in PostgreSQL: alerts, the release moment, retention (the `worker`
+    # process in the Procfile; docs/decisions/0008-task-queue.md).
+    "procrastinate.contrib.django",
+    "anymail",  # email through a provider's API, and its bounce reports (tracking signal)
     "stats",
 ]
 
@@ -359,8 +363,72 @@ STAFF_ACCOUNTS_CONTACT = env.str(
     "STAFF_ACCOUNTS_CONTACT", default="the press office's digital lead"
 )
 
+# --- Email ---------------------------------------------------------------------------------
+# One setting says where email goes: smtp://host:port (smtp+tls://user:pass@host:587 for
+# STARTTLS), consolemail:// (printed), filemail:///path (one file per message), or
+# anymail://<provider> for a provider's API (django-anymail: postmark, mailgun, sendgrid,
+# amazon_ses, ...), with its keys as ANYMAIL_<NAME> variables. Development writes files to
+# .local/mail; production, like Django, defaults to an SMTP server on the machine itself.
+EMAIL_URL = env.str(
+    "EMAIL_URL",
+    default="smtp://localhost:25" if PRODUCTION else f"filemail://{BASE_DIR / '.local' / 'mail'}",
+)
+_email = {} if EMAIL_URL.startswith("anymail://") else environ.Env.email_url_config(EMAIL_URL)
+EMAIL_BACKEND = _email.get(
+    "EMAIL_BACKEND",
+    f"anymail.backends.{EMAIL_URL.removeprefix('anymail://').strip('/')}.EmailBackend",
+)
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    # The same backend, which also says when a message is about to be complete, so an alert
+    # is recorded as handed over before it is (stats/alerts/smtp.py).
+    EMAIL_BACKEND = "stats.alerts.smtp.EmailBackend"
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH")
+# An SMTP server that does not answer must not hold a worker for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The provider's settings for django-anymail, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN=...,
+# ANYMAIL_WEBHOOK_SECRET=user:password for its bounce reports at /anymail/<provider>/tracking/.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in env.ENVIRON.items()
+    if name.startswith("ANYMAIL_")
+}
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default=f"{OPERATION_NAME} results <alerts@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background work: the `worker` process (Procfile) ----------------------------------------
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""  # the tasks live in one named module
+PROCRASTINATE_IMPORT_PATHS = ["stats.alerts.tasks"]
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # Jobs start at once (PostgreSQL's LISTEN/NOTIFY); a job scheduled for a moment, such as
+    # a year's release at 09:30:00, is looked for every second.
+    "fetch_job_polling_interval": 1.0,
+    "concurrency": env.int("WORKER_CONCURRENCY", default=4),
+    # On SIGTERM the running jobs finish their message and stop (a sending job gives back
+    # what it has not sent); after this many seconds they are aborted.
+    "shutdown_graceful_timeout": env.float("WORKER_GRACEFUL_TIMEOUT", default=8.0),
+}
+# Forms on public pages (subscribe, report a problem): per address and per visitor, in the
+# spirit of GOV.UK's email alerts.
+FORM_LIMIT_PER_MINUTE = env.int("FORM_LIMIT_PER_MINUTE", default=4)
+FORM_LIMIT_PER_HOUR = env.int("FORM_LIMIT_PER_HOUR", default=40)
+# An alert left half-sent by a worker that died is taken up again after this many seconds.
+ALERTS_STALE_SECONDS = env.int("ALERTS_STALE_SECONDS", default=120)
+# A failed alert is tried again after 1, 5, 25 and 125 times this many seconds, then given up.
+ALERTS_RETRY_SECONDS = env.int("ALERTS_RETRY_SECONDS", default=60)
+
 # JSON lines on stdout in production (time, level, logger, message, request id; a request's
 # own line adds the visitor's address, path, status and duration), plain text on stderr in
 # development. alliance/log.py.
 LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
 LOGGING = log.config(env.str("LOG_LEVEL", default="INFO"), LOG_FORMAT)
+# Said by every command as the queue's tasks load: noise, not news.
+for _name in ("procrastinate.blueprints", "procrastinate.periodic"):
+    LOGGING.setdefault("loggers", {})[_name] = {"level": "WARNING"}

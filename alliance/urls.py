@@ -30,3 +30,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("stats.urls")),
 ]
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    # A provider's bounce reports (django-anymail's tracking webhooks): they end dead
+    # addresses' alerts (stats/alerts/bounces.py).
+    urlpatterns.append(path("anymail/", include("anymail.urls")))

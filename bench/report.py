@@ -5,7 +5,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = {"cached_ratio": 0.8, "p99_ms": 50.0, "release_p99_ms": 100.0, "proxy_ratio": 0.8}
+TARGETS = {
+    "cached_ratio": 0.8,
+    "p99_ms": 50.0,
+    "release_p99_ms": 100.0,
+    "proxy_ratio": 0.8,
+    "alerts_seconds": 120.0,
+    "alerts_p99_ratio": 1.2,
+}
 HEADER = [
     "| page | mode | req/s | floor req/s | share of floor | p50 ms | p99 ms | errors |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -19,7 +26,42 @@ def row(path, mode, result, baseline):
     return "| " + " | ".join(cells) + " |"
 
 
-def report(settings, modes, floor_memory_mb, stack, release, sizes, proxy):
+def alert_lines(alerts):
+    """The 10,000-subscriber send (bench/alerts.py), and its checks."""
+    quiet, sending = alerts["quiet"], alerts["sending"]
+    took = alerts["seconds"]
+    ratio = sending["p99"] / quiet["p99"]
+    lines = [
+        "",
+        f"A year released to {alerts['subscribers']:,} confirmed subscribers (bench/alerts.py): "
+        "the Procfile's worker sending to a local SMTP server (aiosmtpd) while wrk asks for "
+        f"`/` and the year page with 32 connections for {SECONDS_NOTE}, against the same load "
+        "with no send:",
+        "",
+        "| alerts received | until the last one | p99 quiet ms | p99 while sending ms | ratio |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+        f"| {alerts['received']:,} | {'never' if took is None else f'{took:.1f} s'} | "
+        f"{quiet['p99']:.1f} | {sending['p99']:.1f} | {ratio:.2f} |",
+    ]
+    checks = [
+        (
+            f"every alert received, the last in under {TARGETS['alerts_seconds']:.0f} s",
+            alerts["received"] == alerts["subscribers"]
+            and took is not None
+            and took < TARGETS["alerts_seconds"],
+        ),
+        (
+            f"pages' p99 while sending ≤ {TARGETS['alerts_p99_ratio']}× without",
+            ratio <= TARGETS["alerts_p99_ratio"],
+        ),
+    ]
+    return lines, checks
+
+
+SECONDS_NOTE = "10 s from the publication"
+
+
+def report(settings, modes, floor_memory_mb, stack, release, sizes, proxy, alerts):
     """modes: {"cached": local store, "redis": Redis store, "uncached": no cache}, each
     {page name: wrk result with its "floor"}."""
     pages = settings["pages"]
@@ -115,6 +157,9 @@ def report(settings, modes, floor_memory_mb, stack, release, sizes, proxy):
             proxied["rps"] / static["rps"] >= TARGETS["proxy_ratio"],
         )
     )
+    more, alert_checks = alert_lines(alerts)
+    lines += more
+    checks += alert_checks
     results = [r[name] for r in modes.values() for name in pages] + list(stack.values())
     errors = sum(r["errors"] + r["floor"]["errors"] for r in results)
     errors += sum(r["errors"] for r in proxy.values())

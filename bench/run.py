@@ -19,6 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from alerts import measure_alerts
 from proxy import measure_proxy
 from release import measure_release
 from report import report
@@ -219,10 +220,27 @@ def main():
         SITE_PORT,
         show,
     )
+    alerts = measure_alerts(
+        lambda e: started(Server("alliance.wsgi:application", SITE_PORT, e)),
+        wrk,
+        {**env, "PAGE_CACHE": "true"},
+        SITE_PORT,
+        subscribers=int(os.environ.get("BENCH_ALERT_SUBSCRIBERS", 10_000)),
+    )
+    show_alerts(alerts)
     shutil.rmtree(static_root, ignore_errors=True)
     shutil.rmtree(bodies, ignore_errors=True)
     settings = {"connections": CONNECTIONS, "seconds": SECONDS, "rounds": ROUNDS, "pages": PAGES}
-    report(settings, modes, floor_memory_mb, stack, release, sizes, proxy)
+    report(settings, modes, floor_memory_mb, stack, release, sizes, proxy, alerts)
+
+
+def show_alerts(alerts):
+    took = "never" if alerts["seconds"] is None else f"{alerts['seconds']:.1f} s"
+    print(
+        f"  alerts    {alerts['received']}/{alerts['subscribers']} received, last after {took}; "
+        f"pages' p99 {alerts['quiet']['p99']:.1f} ms quiet, {alerts['sending']['p99']:.1f} ms "
+        "while sending"
+    )
 
 
 def measure_modes(env):

@@ -7,5 +7,7 @@ class StatsConfig(AppConfig):
 
     def ready(self):
         from . import signals
+        from .alerts import receivers
 
         signals.connect()
+        receivers.connect()

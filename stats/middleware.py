@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.db import DataError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.urls import Resolver404, resolve
 from django.views.defaults import page_not_found
 
 logger = logging.getLogger(__name__)
@@ -61,14 +62,30 @@ def permissions_policy(get_response):
     return middleware
 
 
+def _takes_forms(request):
+    """A public page a form posts to (stats/public/guard.py: public_form), or a provider's
+    bounce report (django-anymail's webhooks, checked by their own shared secret)."""
+    if request.path.startswith("/anymail/"):
+        return True
+    try:
+        return getattr(resolve(request.path_info).func, "accepts_post", False)
+    except Resolver404:
+        return False
+
+
 def allowed_methods(get_response):
-    """Answer only the methods a page can take: GET and HEAD everywhere, POST in the admin.
-    OPTIONS says so in an Allow header with no page; anything else (TRACE, PUT, DELETE...)
-    gets a plain 405 before any view, form or CSRF check sees it."""
+    """Answer only the methods a page can take: GET and HEAD everywhere, POST in the admin
+    and on the pages public forms post to. OPTIONS says so in an Allow header with no page;
+    anything else (TRACE, PUT, DELETE...) gets a plain 405 before any view, form or CSRF
+    check sees it."""
     admin = "/" + settings.ADMIN_URL
 
     def middleware(request):
-        allowed = ["GET", "HEAD", "POST"] if request.path.startswith(admin) else ["GET", "HEAD"]
+        allowed = ["GET", "HEAD"]
+        if request.method not in allowed and (
+            request.path.startswith(admin) or _takes_forms(request)
+        ):
+            allowed.append("POST")
         if request.method in allowed:
             return get_response(request)
         allowed.append("OPTIONS")

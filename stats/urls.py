@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from stats.public import calendar, open_data_views, previews, versions, views
+from stats.public import alerts, calendar, feedback, open_data_views, previews, versions, views
 from stats.public.feeds import YearsFeed
 from stats.public.sitemaps import SITEMAPS
 
@@ -70,4 +70,12 @@ urlpatterns = [
     path("staff-preview/<int:pk>/", previews.staff_preview, name="staff_preview"),
     path("releases/", cached_page(calendar.releases), name="releases"),
     path("next-release.ics", cached_page(calendar.next_release_ics), name="next_release_ics"),
+    # Email alerts and readers' reports: the forms on cached pages post to pages of their own.
+    path("alerts/", cached_page(alerts.alerts_page), name="alerts"),
+    path("alerts/subscribe/", alerts.subscribe, name="subscribe"),
+    path("alerts/confirm/<str:signed>/", alerts.confirm, name="confirm_alerts"),
+    path("alerts/manage/<str:token>/", alerts.manage, name="manage_alerts"),
+    path("alerts/unsubscribe/<str:token>/", alerts.unsubscribe, name="unsubscribe"),
+    path("privacy/", cached_page(alerts.privacy), name="privacy"),
+    path("report-a-problem/", feedback.report_problem, name="report_problem"),
 ]

@@ -3,6 +3,7 @@ loopback, stopped when the test ends."""
 
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -160,6 +161,7 @@ def remove_committed_data():
         raise RuntimeError("Not a test database: mark the module's tests django_db")
     # TRUNCATE, because public change notes refuse to be deleted row by row (append-only).
     tables = [model._meta.db_table for model in apps.get_app_config("stats").get_models()]
+    tables.append("procrastinate_jobs")  # and the queue's jobs, which name those records
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
     get_user_model().objects.all().delete()
@@ -202,3 +204,43 @@ def redis_server():
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         stop(process)
+
+
+def procfile_command(name):
+    """A process's command exactly as the Procfile gives it (make run and the containers start
+    the same), run with this environment's Python."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line.startswith(f"{name}:"):
+            command = shlex.split(line.partition(":")[2])
+            return [sys.executable if word == "python" else word for word in command]
+    raise LookupError(f"no {name} in the Procfile")
+
+
+@contextmanager
+def worker(env, log):
+    """The Procfile's worker, on the test database, until the block ends (then SIGTERM, as a
+    container is stopped). `log`: an open file for what it says."""
+    process = subprocess.Popen(  # noqa: S603 - the Procfile's own command
+        procfile_command("worker"), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_for_log(log.name, "Starting worker", process)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_for_log(path, text, process=None, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in Path(path).read_text(errors="replace"):
+            return
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(Path(path).read_text(errors="replace")[-3000:])
+        time.sleep(0.1)
+    raise RuntimeError(f"{text!r} not seen: " + Path(path).read_text(errors="replace")[-3000:])

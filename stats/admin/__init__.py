@@ -8,5 +8,5 @@ May import the rules (stats.rules) and the records (stats.models); never the pub
 """
 
 # Importing registers the admin classes.
-from . import calendar, lists, measures, preview_links, requests, years  # noqa: F401
+from . import alerts, calendar, lists, measures, preview_links, requests, years  # noqa: F401
 from .technical import SuperusersOnly  # noqa: F401 - third-party admin screens: superusers only

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from stats.models import ReleaseAnnouncement
+from stats.models.subscriber import AlertKind
 
 
 def _next_release():
@@ -27,6 +28,7 @@ def force(request):
             "phone": settings.PRESS_OFFICE_PHONE,
             "url": settings.PRESS_OFFICE_URL,
         },
+        "alert_kinds": AlertKind.choices,
         # Lazy: a page that does not show it runs no query for it.
         "next_release": _next_release,
         "report": {

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from stats.models import Figure, Measure, PendingCorrection, Quote, Year
+from stats.rules import signals
 from stats.rules.approval import second_person_problem, second_person_required
 from stats.rules.checklist import problems_before_publishing
 from stats.rules.formatting import figure_text
@@ -229,7 +230,9 @@ def approve(year, user, addition="", seen=None, version=None):
     approved(year, user)
     year._history_user = user
     year.save()
-    freeze(year, user, note_text=note, second_person=second_person_required())
+    version = freeze(year, user, note_text=note, second_person=second_person_required())
+    if year.has_been_public:
+        signals.correction_published.send(Year, year=year, note=version.note)
     return year
 
 

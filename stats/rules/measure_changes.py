@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from stats.models import Measure, PendingMeasureChange, Year
 from stats.models.enums import YearState
+from stats.rules import signals
 from stats.rules.approval import proposer_problem, second_person_required
 from stats.rules.corrections import NOT_THE_ONE_SEEN
 from stats.rules.publishing import PublishingError
@@ -75,7 +76,11 @@ def approve(measure, user, seen=None, still_comparable=None):
     if still_comparable is False:
         _mark_break(measure, pending.change_note, user)
     for year in public_years(measure):
-        freeze(year, user, note_text=pending.change_note, second_person=second_person_required())
+        version = freeze(
+            year, user, note_text=pending.change_note, second_person=second_person_required()
+        )
+        if year.has_been_public:
+            signals.correction_published.send(Year, year=year, note=version.note)
     pending.delete()
     return measure
 

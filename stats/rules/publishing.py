@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from stats.models import PreviewLink, Quote, Year
 from stats.models.enums import AnnouncementStatus, YearState
+from stats.rules import signals
 from stats.rules.approval import second_person_problem, second_person_required
 from stats.rules.checklist import problems_before_publishing
 from stats.rules.snapshot import fingerprint, snapshot
@@ -84,12 +85,16 @@ def publish(year, user, *, change_note="", seen=None):
     approved(year, user)
     year._history_user = user
     year.save()
-    freeze(
+    version = freeze(
         year,
         user,
         note_text=change_note if again else "",
         second_person=second_person_required(),
     )
+    if again:  # public again after a withdrawal: its subscribers hear of it as an update
+        signals.correction_published.send(Year, year=year, note=version.note)
+    else:
+        signals.year_published.send(Year, year=year)
     return year
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from stats.models import AnnouncementChange, ReleaseAnnouncement, ReleaseRequest, Year
 from stats.models.enums import AnnouncementStatus, ReleaseAct, YearState
 from stats.models.release_calendar import when_text
+from stats.rules import signals
 from stats.rules.approval import proposer_problem, second_person_required
 from stats.rules.publishing import PublishingError, unschedule, withdraw
 
@@ -171,7 +172,7 @@ def _change_calendar(request, announcement, user):
     announcement.sequence += 1
     announcement.save()
     release_at, release_month = _date_of(announcement)
-    AnnouncementChange.objects.create(
+    change = AnnouncementChange.objects.create(
         announcement=announcement,
         kind=kind,
         release_at=release_at,
@@ -183,6 +184,7 @@ def _change_calendar(request, announcement, user):
         approved_by=user,
         second_person=second_person_required(),
     )
+    signals.calendar_changed.send(AnnouncementChange, change=change)
     return announcement
 
 
@@ -197,6 +199,7 @@ def _follow_calendar(announcement, user):
         year.published_at = announcement.release_at
         year._history_user = user
         year.save()
+        signals.year_published.send(Year, year=year)  # its alerts go at the new time
     else:
         unschedule(year, user)
 

@@ -41,6 +41,8 @@ PAGES = [
     "/accessibility/",
     "/about/",
     "/data/",
+    "/alerts/",
+    "/privacy/",
     "/years/no-such-year/",
 ]
 
@@ -106,13 +108,13 @@ def test_axe_finds_nothing_on_a_320px_phone_and_nothing_scrolls_sideways(phone, 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 320, path
 
 
-def test_every_link_and_button_on_a_year_page_is_reached_by_keyboard_with_a_visible_focus(
+def test_every_link_button_and_field_on_a_year_page_is_reached_by_keyboard_with_a_visible_focus(
     page, site
 ):
     page.goto(site + "/years/2023/")
-    page.evaluate("document.querySelector('details').open = true")  # nothing hidden
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     expected = page.evaluate(
-        "[...document.querySelectorAll('a[href], summary, button')]"
+        "[...document.querySelectorAll('a[href], summary, button, input, textarea, select')]"
         ".filter(e => e.offsetParent !== null).length"
     )
     reached = []

@@ -18,11 +18,13 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from stats.alerts import events
 from stats.models import (
     Measure,
     PendingCorrection,
     PendingMeasureChange,
     PreviewLink,
+    ProblemReport,
     ReleaseRequest,
     Year,
 )
@@ -30,6 +32,7 @@ from stats.models.enums import ReleaseAct, YearState
 from stats.rules import corrections, pre_release, release_requests
 from tests.browser.conftest import shared_site
 from tests.browser.test_accessibility import WCAG_22_AA
+from tests.browser.test_alert_pages import SHOTS
 from tests.factories import PASSWORD, make_figure, make_quote, make_user, make_year, schedule
 
 # django_db: the test database is made for this module's committed data. Each test's own
@@ -72,6 +75,16 @@ def build_site():
     renamed = Measure.objects.get(slug="criminal-cash-seized")
     PendingMeasureChange.objects.create(
         measure=renamed, made_by=olivia, changes={"name": "Cash taken"}, change_note="Renamed."
+    )
+    ProblemReport.objects.create(page="/years/2022/", what_wrong="A typo in the summary.")
+    ProblemReport.objects.create(page="/about/", useful=True)
+    events.calendar_changed(
+        1,
+        what="moved",
+        label="2023 results",
+        new_date="19 March 2026, 09:30",
+        previous_date="12 March 2026, 09:30",
+        reason="To include late figures.",
     )
     scheduled = make_year("2023", state=YearState.DRAFT, published_at=None)
     for figure in published.figures.all():
@@ -214,6 +227,8 @@ CASES = {
         visit(lambda s: f"/admin/stats/measure/{s.measure.pk}/change/"),
     ),
     "preview-link-list": (SUPERUSER, visit(lambda s: "/admin/stats/previewlink/")),
+    "alerts-officer": (OFFICER, visit(lambda s: "/admin/stats/alertevent/")),
+    "reports-officer": (OFFICER, visit(lambda s: "/admin/stats/problemreport/")),
     "preview-link-change": (
         SUPERUSER,
         visit(lambda s: f"/admin/stats/previewlink/{s.link.pk}/change/"),
@@ -263,10 +278,14 @@ def test_axe_finds_nothing(site, open_page, name, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", ["login", "year-list-officer", "year-change-officer"])
+@pytest.mark.parametrize(
+    "name", ["login", "year-list-officer", "year-change-officer", "alerts-officer"]
+)
 def test_nothing_scrolls_sideways(site, open_page, name, width):
     page = open_page(site, name, width)
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"admin-{name}-{WIDTHS[width]}.png", full_page=True)
 
 
 def test_the_login_page_says_who_to_ask_for_an_account(site, open_page):

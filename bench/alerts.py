@@ -1,0 +1,131 @@
+"""A year released to 10,000 subscribers: the time from its publication until the last alert
+reaches a local SMTP server (aiosmtpd, in this process), and the public pages' p99 under load
+while the worker sends, against the same load with no send.
+
+The subscribers and a throwaway year are made for the run and deleted afterwards. The worker
+is the Procfile's own command.
+"""
+
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from release import SCRIPT
+
+ROOT = Path(__file__).resolve().parent.parent
+PATHS = ["/", "/years/2022/"]
+LABEL = "2098"
+
+MAKE = """
+import datetime
+from stats.models import Subscriber, Year
+Subscriber.objects.filter(email__endswith="@bench.invalid").delete()
+Subscriber.objects.bulk_create(
+    Subscriber(email=f"reader{{n}}@bench.invalid", state="active") for n in range({count})
+)
+"""
+RELEASE = """
+import datetime
+from django.utils import timezone
+from stats.alerts import events
+from stats.models import Year
+year = Year.objects.create(
+    label="{label}", title="Bench release", period_start=datetime.date(2098, 1, 1),
+    period_end=datetime.date(2098, 12, 31), state="published", published_at=timezone.now(),
+)
+events.year_published(year)
+"""
+REMOVE = """
+from stats.models import AlertEvent, Subscriber, Year
+AlertEvent.objects.filter(year__label="{label}").delete()
+Year.objects.filter(label="{label}").delete()
+Subscriber.objects.filter(email__endswith="@bench.invalid").delete()
+"""
+
+
+class Counter:
+    """An SMTP server that counts what it receives, and when the last one came."""
+
+    def __init__(self):
+        self.count = 0
+        self.last = None
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        if not all(to.endswith("@bench.invalid") for to in envelope.rcpt_tos):
+            return "250 OK"  # someone else's subscription in this database: not counted
+        with self.lock:
+            self.count += 1
+            self.last = time.monotonic()
+        return "250 OK"
+
+
+def manage(env, code):
+    subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "shell", "-v0", "-c", code], cwd=ROOT, env=env, check=True
+    )
+
+
+def worker_command():
+    line = next(
+        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("worker:")
+    )
+    return [sys.executable if word == "python" else word for word in line.partition(":")[2].split()]
+
+
+def measure_alerts(server_factory, wrk, env, port, subscribers=10_000, seconds=10):
+    """{"subscribers", "received", "seconds", "quiet", "sending"}: "seconds" runs from just
+    before the publishing command starts (a second or so of Python starting up counts
+    against us) until the last alert arrives."""
+    counter = Counter()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        smtp_port = probe.getsockname()[1]
+    controller = Controller(counter, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    folder = Path(tempfile.mkdtemp(prefix="bench-alerts-"))
+    script = folder / "paths.lua"
+    script.write_text(SCRIPT % ", ".join(f'"{p}"' for p in PATHS))
+    worker_env = {
+        **env,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "SITE_URL": "https://bench.invalid",
+    }
+    manage(env, MAKE.format(count=subscribers))
+    server = server_factory(env)
+    log = open(folder / "worker.log", "w")  # noqa: SIM115 - closed below
+    worker = subprocess.Popen(  # noqa: S603 - the Procfile's command
+        worker_command(), cwd=ROOT, env=worker_env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        for path in PATHS:
+            wrk(port, path, connections=32, seconds=2)  # warm
+        quiet = wrk(port, "/", connections=32, seconds=seconds, script=script)
+        started = time.monotonic()
+        manage(env, RELEASE.format(label=LABEL))
+        sending = wrk(port, "/", connections=32, seconds=seconds, script=script)
+        deadline = started + 600
+        while counter.count < subscribers and time.monotonic() < deadline:
+            time.sleep(0.2)
+        took = (counter.last - started) if counter.count else None
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
+        server.stop()
+        controller.stop()
+        manage(env, REMOVE.format(label=LABEL))
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "subscribers": subscribers,
+        "received": counter.count,
+        "seconds": took,
+        "quiet": quiet,
+        "sending": sending,
+    }
