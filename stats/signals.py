@@ -4,7 +4,7 @@ the public had seen it, and when the next scheduled year goes public.
 Every way of writing a public record is covered: save() and delete() by the signals below;
 QuerySet.update(), bulk_create() and bulk_update() by the public models' queryset
 (stats/models/public.py); a data migration by `migrate` itself (post_migrate). Raw SQL must
-call `public_content_changed()`. tests/test_invalidation.py fails if a model read by a public
+call `public_content_changed(seen=True)`. tests/test_page_cache.py fails if a model read by a public
 page is not tracked.
 """
 
@@ -27,6 +27,7 @@ from .models import (
     ReleaseVersion,
     Year,
 )
+from .models.public import bulk_written
 
 PUBLIC_MODELS = [
     Year,
@@ -42,15 +43,20 @@ PUBLIC_MODELS = [
 ]
 
 
-def public_content_changed(void=True):
-    """Every public page is rendered afresh once the change commits; with `void` (a change
-    the public may have seen: a correction, a withdrawal), no last good copy made before it
-    is ever served in an outage."""
-    pagecache.content_changed(void=void)
+def public_content_changed(*, seen):
+    """Every public page is rendered afresh once the change commits; if the public may have
+    `seen` what changed (a correction, a withdrawal), no last good copy made before it is ever
+    served in an outage."""
+    pagecache.content_changed(void_last_good=seen)
 
 
 def record_changed(sender, instance, **kwargs):
-    public_content_changed(void=_part_of_a_public_page(instance))
+    public_content_changed(seen=_part_of_a_public_page(instance))
+
+
+def rows_written(sender, **kwargs):
+    # A bulk write does not say which rows: take it that the public saw them.
+    public_content_changed(seen=True)
 
 
 def _part_of_a_public_page(instance):
@@ -74,7 +80,7 @@ def next_scheduled_moment():
 
 def migrated(sender, **kwargs):
     # A data migration may have changed anything the public sees.
-    public_content_changed(void=True)
+    public_content_changed(seen=True)
 
 
 def connect():
@@ -84,6 +90,7 @@ def connect():
         post_delete.connect(
             record_changed, sender=model, dispatch_uid=f"page-cache-del-{model.__name__}"
         )
+    bulk_written.connect(rows_written, dispatch_uid="page-cache-bulk")
     post_migrate.connect(
         migrated, sender=apps.get_app_config("stats"), dispatch_uid="page-cache-migrate"
     )

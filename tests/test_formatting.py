@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from stats.models.enums import Qualifier, Unit
-from stats.rules.formatting import format_figure, format_value, plain_decimal
+from stats.models.formatting import format_figure, format_value, plain_decimal
 
 
 @pytest.mark.parametrize(

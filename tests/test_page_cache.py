@@ -315,7 +315,7 @@ class TestOneRenderPerRelease:
         key = key_for(rf, "/years/2022/")
         cache = page_cache()
         old = cache.load(key)
-        signals.public_content_changed()  # the release: a new version
+        signals.public_content_changed(seen=False)  # the release: a new version
         cache.memory.clear()
         new = client.get("/years/2022/").content  # A renders and stores it for the new version
         renders = []  # B's own render, if it made one: what the rest of the site would do

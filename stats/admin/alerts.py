@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from stats.alerts.tasks import send_test_alert
+from stats.alerts import queue
 from stats.models import AlertEvent, ProblemReport, Subscriber
 from stats.models.subscriber import AlertKind, SubscriberState
 
@@ -74,7 +74,7 @@ class AlertEventAdmin(CountsOnly):
                 messages.ERROR,
             )
         else:
-            send_test_alert.defer(user_id=request.user.pk)
+            queue.defer("send_test_alert", user_id=request.user.pk)
             self.message_user(
                 request,
                 f"A test of the release alert is on its way to {request.user.email}.",

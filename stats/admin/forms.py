@@ -10,15 +10,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from stats.models.enums import Unit
+from stats.models.formatting import format_value, plain_decimal
 from stats.rules import corrections
 from stats.rules.checklist import parts_over_total
-from stats.rules.formatting import format_value, plain_decimal
 from stats.rules.parsing import AmountError, parse_amount
 from stats.rules.photos import clean_photo
 from stats.rules.plausibility import evidence_for, flags
 from stats.rules.revisions import changes_to_year
 
-from ..models import Figure, Measure, PendingCorrection, Year
+from ..models import Figure, Measure, Year
 from .release_forms import ChangeNoteField
 
 SYMBOL_UNITS = {"£": Unit.MONEY, "%": Unit.PERCENT_CHANGE}
@@ -251,7 +251,7 @@ class YearForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and PendingCorrection.objects.filter(year=self.instance).exists():
+        if self.instance.pk and self.instance.held_correction is not None:
             raise ValidationError(
                 "A correction to this year is waiting for a publisher's approval: it must be "
                 "approved or discarded before another change is made."

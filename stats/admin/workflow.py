@@ -105,7 +105,7 @@ class YearWorkflowMixin:
                 share_form=ShareForm(),
                 pre_release_hours=settings.PRE_RELEASE_HOURS,
             )
-            pending = getattr(year, "pending_correction", None)
+            pending = year.held_correction
             if pending is not None:
                 extra_context["pending"] = pending
                 extra_context["pending_changes"] = corrections.differences(
@@ -185,7 +185,7 @@ class YearWorkflowMixin:
     def approve_view(self, request, object_id):
         """A held correction, as a list of changes, for a publisher to approve as a version."""
         year = self._year(request, object_id, permission="publish")
-        pending = getattr(year, "pending_correction", None)
+        pending = year.held_correction
         if pending is None:
             self.message_user(request, "There is no correction waiting for approval.")
             return self._back(year)
@@ -227,7 +227,7 @@ class YearWorkflowMixin:
     def discard_view(self, request, object_id):
         """Its author or a publisher forgets a held correction."""
         year = self._year(request, object_id)
-        pending = getattr(year, "pending_correction", None)
+        pending = year.held_correction
         is_author = pending is not None and pending.made_by_id == request.user.pk
         if pending is not None and not (is_author or may_publish(request.user)):
             raise PermissionDenied

@@ -5,6 +5,8 @@ is held as a pending correction for another publisher to approve (stats/rules/co
 the public keeps seeing what was approved.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
@@ -25,6 +27,18 @@ def grid_rows(request, year):
     if getattr(request, "figure_grid_rows", None) is None:
         request.figure_grid_rows = figure_rows_for(year)
     return request.figure_grid_rows
+
+
+@dataclass
+class HeldSave:
+    """A save of an approved year on its way to being held as a correction: the savepoint it
+    is made in, the year's content before it, and what became of it."""
+
+    HELD, UNCHANGED, TAKEN = "held", "unchanged", "taken"
+
+    savepoint: str
+    before: dict
+    outcome: str = ""
 
 
 class FigureInline(admin.TabularInline):
@@ -121,41 +135,41 @@ class YearAdmin(YearWorkflowMixin, admin.ModelAdmin):
         if change and Year.objects.filter(pk=obj.pk, state=YearState.PUBLISHED).exists():
             # Approved: saved in a savepoint only to read what the change makes of the year.
             before = corrections.content(Year.objects.get(pk=obj.pk))
-            request.held_correction = (transaction.savepoint(), before)
+            request.correction = HeldSave(transaction.savepoint(), before)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        held = getattr(request, "held_correction", None)
+        held = getattr(request, "correction", None)
         if held is not None:
-            savepoint, before = held
             after = corrections.content(form.instance)
-            transaction.savepoint_rollback(savepoint)
+            transaction.savepoint_rollback(held.savepoint)
             try:
                 pending = corrections.hold(
                     form.instance,
-                    before,
+                    held.before,
                     after,
                     request.user,
                     form.cleaned_data.get("change_note", ""),
                 )
             except corrections.AlreadyWaiting:
-                pending = "taken"
-            request.held_correction = pending or "unchanged"
+                held.outcome = HeldSave.TAKEN
+            else:
+                held.outcome = HeldSave.HELD if pending else HeldSave.UNCHANGED
             form.instance.refresh_from_db()
 
     def response_change(self, request, obj):
-        held = getattr(request, "held_correction", None)
+        held = getattr(request, "correction", None)
         if held is None:
             return super().response_change(request, obj)
-        if held == "taken":
+        if held.outcome == HeldSave.TAKEN:
             self.message_user(
                 request,
                 "Someone else's correction to this year was saved a moment before yours, so "
                 "yours was not kept: see theirs below, then make yours again if it is needed.",
                 messages.ERROR,
             )
-        elif held == "unchanged":
+        elif held.outcome == HeldSave.UNCHANGED:
             self.message_user(request, "Nothing the public reads was changed.", messages.INFO)
         else:
             self.message_user(

@@ -15,20 +15,18 @@ from django.utils import timezone
 from stats.models import AlertEvent, Year
 from stats.models.subscriber import AlertKind
 
-from . import content
+from . import content, queue
 
 
 def year_published(year):
     """A year published now gets its alert now; a scheduled one at its moment, by a job that
     checks then that the year is still due at that moment (moved or withdrawn: nothing)."""
     if year.published_at > timezone.now():
-        from .tasks import defer_once, release_moment
-
         moment = year.published_at.isoformat()
-        defer_once(
-            release_moment,
-            f"release-{year.pk}-{moment}",
-            schedule_at=year.published_at,
+        queue.defer(
+            "release_moment",
+            lock=f"release-{year.pk}-{moment}",
+            at=year.published_at,
             year_id=year.pk,
             moment=moment,
         )
@@ -73,8 +71,6 @@ def _release_key(year):
 
 def _event(kind, key, year, make_content):
     """The event for `key`, made with its content and its sending queued if it is new."""
-    from .tasks import defer_once, prepare_alert
-
     event = AlertEvent.objects.filter(key=key).first()
     if event is not None:
         return event
@@ -84,7 +80,7 @@ def _event(kind, key, year, make_content):
             event = AlertEvent.objects.create(
                 kind=kind, key=key, year=year, content=words, subject=words["subject"][:200]
             )
-            defer_once(prepare_alert, f"prepare-{event.pk}", event_id=event.pk)
+            queue.defer("prepare_alert", lock=f"prepare-{event.pk}", event_id=event.pk)
     except IntegrityError:  # made a moment ago by another process: that one is queued
         return AlertEvent.objects.get(key=key)
     return event

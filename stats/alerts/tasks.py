@@ -6,7 +6,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
@@ -15,7 +14,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 from stats.models import AlertEvent, ProblemReport, Subscriber, Year
 from stats.models.subscriber import AlertKind
 
-from . import emails, events, retention, sending
+from . import emails, events, queue, retention, sending
 
 logger = logging.getLogger(__name__)
 
@@ -25,34 +24,21 @@ RETRY = RetryStrategy(max_attempts=10, exponential_wait=2)
 SENDERS = 2  # jobs sending one alert at once (the machines have two cores)
 
 
-def defer_once(task, lock, schedule_at=None, **kwargs):
-    """Queue `task` unless a job with this lock waits already (then that one will do)."""
-    try:
-        with transaction.atomic():  # a refused duplicate must not spoil the caller's transaction
-            task.configure(queueing_lock=lock, schedule_at=schedule_at).defer(**kwargs)
-    except AlreadyEnqueued:
-        pass
-
-
 @app.task(retry=RETRY)
 def prepare_alert(event_id):
     event = AlertEvent.objects.get(pk=event_id)
     made = sending.prepare(event)
     logger.info("Alert %s: %s subscribers to send it to", event_id, made)
     for part in range(SENDERS):
-        defer_once(send_alert, f"send-{event_id}-{part}", event_id=event_id, part=part)
+        queue.defer("send_alert", lock=f"send-{event_id}-{part}", event_id=event_id, part=part)
 
 
 @app.task(retry=RETRY, pass_context=True)
 def send_alert(context, event_id, part=0):
     next_due = sending.send_due(event_id, should_stop=context.should_abort)
     if next_due is not None:
-        defer_once(
-            send_alert,
-            f"send-{event_id}-{part}",
-            schedule_at=next_due,
-            event_id=event_id,
-            part=part,
+        queue.defer(
+            "send_alert", lock=f"send-{event_id}-{part}", at=next_due, event_id=event_id, part=part
         )
 
 

@@ -7,7 +7,7 @@ from django.db.models.functions import Floor
 from simple_history.models import HistoricalRecords
 
 from stats.models.enums import Qualifier, Unit
-from stats.rules.formatting import figure_text, format_value
+from stats.models.formatting import figure_text, format_value
 
 from .public import PublicQuerySet
 

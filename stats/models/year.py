@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from stats.models.enums import YearState
 
+from .pending_correction import PendingCorrection
 from .public import PublicQuerySet
 from .year_page import published_year
 
@@ -61,7 +62,7 @@ class YearQuerySet(PublicQuerySet):
     def for_page(self, slug=None, now=None):
         """The published year at `slug` (or the latest) with all its public page shows, in one
         query (stats/models/year_page.py), or None."""
-        return published_year(slug, now)
+        return published_year(self, slug, now)
 
 
 class Year(models.Model):
@@ -229,8 +230,11 @@ class Year(models.Model):
         return self.last_updated is not None and self.last_updated > self.published_at
 
     @property
-    def other_results_lines(self):
-        return [line.strip() for line in self.other_results.splitlines() if line.strip()]
+    def held_correction(self):
+        """The correction waiting for a publisher's approval, or None (one waits at a time).
+        Asked afresh each time: the reverse relation remembers "none" once asked, and a
+        correction held since would go unseen."""
+        return PendingCorrection.objects.filter(year=self).first()
 
     @staticmethod
     def slug_for(label):

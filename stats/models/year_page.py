@@ -12,6 +12,8 @@ import json
 
 from django.utils import timezone
 
+from .release_version import ReleaseVersion
+
 PUBLISHED = """
     {y}.state = 'published' AND {y}.published_at <= %(now)s
     AND {y}.current_version_id IS NOT NULL
@@ -51,16 +53,13 @@ def _decoded(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
-def published_year(slug=None, now=None):
+def published_year(years, slug=None, now=None):
     """The published year at `slug` (or, without one, the latest), ready for its page: its
     current version in `year.current_version`, and `previous_slug`, `previous_label`,
     `next_slug`, `next_label` and `early_access` (a list of preview links) beside it. None
-    when no published year is there."""
-    from .release_version import ReleaseVersion
-    from .year import Year
-
+    when no published year is there. `years`: the Year model's queryset."""
     params = {"now": now or timezone.now(), "slug": slug}
-    year = next(iter(Year.objects.raw(SQL, params)), None)
+    year = next(iter(years.raw(SQL, params)), None)
     if year is None:
         return None
     year.current_version = ReleaseVersion(

@@ -71,10 +71,11 @@ def page_cache():
     return PageCache()
 
 
-def content_changed(void=False, using=None):
+def content_changed(*, void_last_good, using=None):
     """Public content changed: every page is rendered afresh once the change is committed;
-    with `void`, no last good copy made before it is ever served again."""
-    _content_changed(page_cache().versions, void=void, using=using)
+    with `void_last_good`, no last good copy made before it is ever served again (the public
+    may have seen what changed)."""
+    _content_changed(page_cache().versions, void=void_last_good, using=using)
 
 
 def cached_page(view):

@@ -85,7 +85,7 @@ class Versions:
             self._missed = void or bool(self._missed)
 
 
-def content_changed(versions, void=False, using=None):
+def content_changed(versions, *, void, using=None):
     """Public content changed: a new version once the transaction commits (at once outside
     one), however many records it touched; `void` if the public had seen the content."""
     connection = transaction.get_connection(using)

@@ -7,8 +7,7 @@ which answers the same whatever the address's state, so nobody learns who subscr
 
 from django.shortcuts import render
 
-from stats.alerts import limits, retention, subscriptions
-from stats.alerts.tasks import defer_once, send_confirmation
+from stats.alerts import limits, queue, retention, subscriptions
 from stats.models import Subscriber
 from stats.models.subscriber import AlertKind, SubscriberState
 from stats.visitors import client_address
@@ -58,7 +57,9 @@ def subscribe(request):
         return too_many(request)
     subscriber = subscriptions.ask(address, form.cleaned_data["kinds"])
     if subscriber is not None:
-        defer_once(send_confirmation, f"confirm-{subscriber.pk}", subscriber_id=subscriber.pk)
+        queue.defer(
+            "send_confirmation", lock=f"confirm-{subscriber.pk}", subscriber_id=subscriber.pk
+        )
     return render(request, "stats/alerts/check_email.html")
 
 

@@ -4,8 +4,7 @@ with counts per page, and emailed to the press office (PRESS_OFFICE_EMAIL) by th
 
 from django.shortcuts import render
 
-from stats.alerts import limits
-from stats.alerts.tasks import send_report
+from stats.alerts import limits, queue
 from stats.models import ProblemReport
 from stats.visitors import client_address
 
@@ -39,7 +38,7 @@ def report_problem(request):
         what_wrong=data["what_wrong"],
     )
     if report.is_problem:
-        send_report.defer(report_id=report.pk)
+        queue.defer("send_report", report_id=report.pk)
     elif report.useful is False:  # GOV.UK's next question: what was wrong?
         form = ReportForm(initial={"page": report.page})
         return render(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from stats.models.enums import Qualifier, Unit
-from stats.rules.formatting import plain_decimal
+from stats.models.formatting import plain_decimal
 
 # The format of both files: raised when a column changes meaning or is removed (a new column
 # is added at the end and raises the minor number). /data/ says so.

@@ -64,7 +64,7 @@ def editors_since_approval(year):
         if since is not None:
             changes = changes.filter(history_date__gt=since)
         editors.update(changes.values_list("history_user_id", flat=True))
-    pending = getattr(year, "pending_correction", None)
+    pending = year.held_correction
     if pending is not None:
         editors.add(pending.made_by_id)
     editors.discard(None)

@@ -11,7 +11,7 @@ and so does a figure marked not comparable with earlier years (its definition ch
 from decimal import Decimal
 
 from stats.models.enums import Qualifier, Unit
-from stats.rules.formatting import format_figure
+from stats.models.formatting import format_figure
 
 TOLERANCE = Decimal("0.1")
 

@@ -2,7 +2,7 @@
 one checklist, asked by the publish page, by publishing itself and by approving a correction."""
 
 from stats.models import Year
-from stats.rules.formatting import format_value
+from stats.models.formatting import format_value
 from stats.rules.plausibility import flags_for_year
 
 

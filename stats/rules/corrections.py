@@ -15,10 +15,10 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from stats.models import Figure, Measure, PendingCorrection, Quote, Year
+from stats.models.formatting import figure_text
 from stats.rules import signals
 from stats.rules.approval import second_person_problem, second_person_required
 from stats.rules.checklist import problems_before_publishing
-from stats.rules.formatting import figure_text
 from stats.rules.publishing import PublishingError, approved
 from stats.rules.versions import freeze
 
@@ -203,7 +203,7 @@ def approve(year, user, addition="", seen=None, version=None):
     `version`: the version number it was shown as becoming; if either moved on meanwhile,
     nothing is approved."""
     year = Year.objects.select_for_update().get(pk=year.pk)
-    pending = PendingCorrection.objects.filter(year=year).first()
+    pending = year.held_correction
     if pending is None:
         raise PublishingError(["There is no correction waiting for approval."])
     if seen is not None and pending.pk != seen:
@@ -249,7 +249,7 @@ NOT_THE_ONE_SEEN = (
 def discard(year):
     """Forget a pending correction: the year stays as approved. A photo uploaded for it alone
     (the held save wrote the file, though its record was rolled back) goes too."""
-    pending = PendingCorrection.objects.filter(year=year).first()
+    pending = year.held_correction
     if pending is None:
         return
     pending.delete()

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from stats.models import Figure, Year
 from stats.models.enums import Unit
-from stats.rules.formatting import format_value
+from stats.models.formatting import format_value
 
 FACTOR = 10
 # A percentage change can swing from 2% to 40% quite honestly; only amounts are compared.

@@ -70,7 +70,7 @@ def publish(year, user, *, change_note="", seen=None):
         problems.append(
             "Say what changed in a public change note: this year has been published before."
         )
-    if hasattr(year, "pending_correction"):
+    if year.held_correction is not None:
         problems.append("A correction is waiting for approval: approve or discard it first.")
     if (problem := second_person_problem(year, user)) is not None:
         problems.append(problem)

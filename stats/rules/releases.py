@@ -14,8 +14,8 @@ from functools import cached_property
 from django.conf import settings
 
 from stats.models.enums import Qualifier, Unit
+from stats.models.formatting import figure_text, format_value
 from stats.rules.changes import describe_change
-from stats.rules.formatting import figure_text, format_value
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from stats.models import ChangeNote, Figure, Measure, Quote, Year
-from stats.rules.formatting import plain_decimal
+from stats.models.formatting import plain_decimal
 
 KINDS = {"+": "added", "~": "changed", "-": "deleted"}
 IGNORED = {"unit"}  # copied from the measure, never typed
