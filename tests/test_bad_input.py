@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from stats.admin.forms import FigureForm
+from stats.admin.figure_grid import FigureForm
 from stats.models import Figure, Quote
 from stats.models.enums import Qualifier, Unit, YearState
 from stats.models.figure import LIMITS

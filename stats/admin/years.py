@@ -17,7 +17,8 @@ from stats.rules import corrections
 from stats.rules.figure_grid import figure_rows_for
 
 from ..models import ChangeNote, Figure, Quote, Year
-from .forms import FigureForm, FigureFormSet, QuoteFormSet, YearForm
+from .figure_grid import FigureForm, FigureFormSet
+from .forms import QuoteFormSet, YearForm
 from .workflow import YearWorkflowMixin
 
 
