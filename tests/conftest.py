@@ -23,41 +23,9 @@ def _empty_cache():
     page_cache().database.reset()
 
 
-@pytest.fixture(autouse=True)
-def _commits_as_in_production(monkeypatch):
-    """A test runs inside a transaction that is never committed, so `on_commit` callbacks
-    (the page cache's new version) would never run. Run them when they would in production:
-    at once when the code under test is in no transaction of its own, else when its outermost
-    `atomic` block ends without error (a savepoint here, a commit there)."""
-    from django.db import transaction
-    from django.db.backends.base.base import BaseDatabaseWrapper
-
-    on_commit, atomic_exit = BaseDatabaseWrapper.on_commit, transaction.Atomic.__exit__
-
-    def own_blocks(connection):
-        return [b for b in connection.atomic_blocks if not b._from_testcase]
-
-    def run_on_commit(self, func, robust=False):
-        if self.in_atomic_block and self.atomic_blocks[0]._from_testcase and not own_blocks(self):
-            func()
-        else:
-            on_commit(self, func, robust)
-
-    def exit_atomic(self, exc_type, exc_value, traceback):
-        connection = transaction.get_connection(self.using)
-        outermost = (
-            connection.atomic_blocks
-            and connection.atomic_blocks[0]._from_testcase
-            and own_blocks(connection) == [self]
-        )
-        atomic_exit(self, exc_type, exc_value, traceback)
-        if outermost and exc_type is None and not connection.needs_rollback:
-            callbacks, connection.run_on_commit = connection.run_on_commit, []
-            for _, func, _ in callbacks:
-                func()
-
-    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", run_on_commit)
-    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_atomic)
+# A test of what happens when a change commits (the page cache's new version, a file deleted
+# after a discard) is marked django_db(transaction=True): it commits for real, as production
+# does, rather than inside a test's transaction that never commits.
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ class Relay:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.hanging = False
+        self.knocks = 0  # connections asked for while hanging
         self.flowing = threading.Event()
         self.flowing.set()
         self.sockets = []
@@ -33,6 +34,7 @@ class Relay:
                 return
             self.sockets.append(client)
             if self.hanging:
+                self.knocks += 1
                 continue  # held open, never answered
             upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
             self.sockets.append(upstream)

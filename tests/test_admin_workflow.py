@@ -127,6 +127,7 @@ class TestPublishingPage:
         assert refused.forms[1].submit(user=publishers[1]).status_code == HTTPStatus.FOUND
         assert "£250" in django_app.get("/years/2023/").text
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_publishing_now_then_withdrawing_with_a_second_person(
         self, django_app, client, publishers, headline
     ):

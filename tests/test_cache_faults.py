@@ -75,10 +75,11 @@ class Load:
             path = self.paths[n % len(self.paths)]
             n += 1
             try:
-                status, _, _, elapsed = get(self.url, path)
+                status, _, headers, elapsed = get(self.url, path)
+                stale = "X-Served-Stale" in headers
             except OSError as error:
-                status, elapsed = repr(error), 0
-            self.results.append((path, status, elapsed, time.monotonic() - elapsed))
+                status, elapsed, stale = repr(error), 0, False
+            self.results.append((path, status, elapsed, time.monotonic() - elapsed, stale))
 
     def __enter__(self):
         for thread in self.threads:
@@ -107,15 +108,18 @@ def test_redis_stopped_under_load_costs_no_errors_and_comes_back_by_itself(
             with Load(url, [*PAGES, "/healthz"]) as load:
                 time.sleep(1)
                 stop(process)
+                stopped_at = time.monotonic()
                 time.sleep(2)
                 assert get(url, "/healthz")[0] == HTTPStatus.OK
                 status, body, _, _ = get(url, "/readyz")
                 assert status == HTTPStatus.SERVICE_UNAVAILABLE
                 assert json.loads(body) == {"database": "ok", "cache": "failing"}
                 process = start_redis(port)  # empty: everything it held is gone
+                restarted_at = time.monotonic()
                 time.sleep(6)  # the breaker closes by itself
             assert load.failures() == [], load.failures()[:5]
-            assert len(load.results) > 100
+            # The load ran through the outage, not only around it.
+            assert any(stopped_at < r[3] < restarted_at for r in load.results)
             status, body, _, _ = get(url, "/readyz")
             assert status == HTTPStatus.OK, body
             for path in PAGES:
@@ -133,9 +137,11 @@ def test_redis_stopped_under_load_costs_no_errors_and_comes_back_by_itself(
         stop(process)
 
 
-def test_a_hung_database_serves_last_good_copies_at_cache_speed(
+def test_a_hung_database_serves_last_good_copies_without_asking_it_again(
     published_year, tmp_path, cache_dir
 ):
+    """How fast that is, make bench measures; this says what is served, and that the
+    database is left alone while it hangs."""
     real = database_url()
     upstream_port = int(real.rsplit(":", 1)[1].split("/")[0])
     hole = Relay(upstream_port)
@@ -160,12 +166,14 @@ def test_a_hung_database_serves_last_good_copies_at_cache_speed(
             assert load.failures() == [], load.failures()[:5]
             for path, status, *_ in load.results:
                 assert status == HTTPStatus.OK, path
-            # Only the requests under way when it hung (and those queued behind them) waited
-            # for the database's connect timeout (3 s); from then on, none did. (5 s, not 3.5:
-            # on a loaded 2-core machine the first timeouts finish late.)
+            # Once the first requests had timed out, every page was its last good copy, and the
+            # database was asked again only when a worker's breaker let one request try (every
+            # PAGE_CACHE_DATABASE_BREAKER_SECONDS): a few times, not once a request.
             later = [r for r in load.results if r[3] > hung_at + 5]
-            assert later and all(r[2] < 1 for r in later), [r for r in later if r[2] >= 1]
-            assert len(load.results) > 200
+            assert later and all(r[4] for r in later)  # served stale, every one
+            workers_and_threads = 2 * 2
+            assert hole.knocks <= workers_and_threads * 3, hole.knocks
+            assert len(load.results) > hole.knocks
             assert get(url, "/years/2022/")[1] == before["/years/2022/"]
             assert get(url, "/readyz")[0] == HTTPStatus.SERVICE_UNAVAILABLE
 

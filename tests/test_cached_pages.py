@@ -66,6 +66,7 @@ def test_every_public_page_and_download_is_cached(client, year, path, django_ass
         assert client.get(path).status_code == HTTPStatus.OK
 
 
+@pytest.mark.django_db(transaction=True)  # what happens on a real commit
 def test_a_correction_is_visible_on_the_very_next_request(client, year):
     assert "nearly £4m" in client.get("/years/2022/").content.decode()
     figure = year.figures.get()
@@ -143,6 +144,7 @@ class TestVersionFile:
         assert version_file.read() is None
 
 
+@pytest.mark.django_db(transaction=True)  # what happens on a real commit
 def test_a_correction_through_the_admin_reaches_every_cached_page(client, django_app, year):
     from stats.rules import corrections
 
@@ -320,6 +322,7 @@ class TestLastGoodCopies:
         assert response.status_code == HTTPStatus.OK and response.content == page
         assert response["X-Served-Stale"] == "database unavailable"
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_a_corrected_figure_is_never_served_from_an_older_copy(self, client, year):
         assert "nearly £4m" in client.get("/years/2022/").content.decode()
         figure = year.figures.get()
@@ -339,6 +342,7 @@ class TestLastGoodCopies:
         response = self.outage("/years/2022/")
         assert response.status_code == HTTPStatus.OK and response.content == page
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_an_unpublished_year_never_comes_back_in_an_outage(self, client, year):
         from stats.rules import publishing
 

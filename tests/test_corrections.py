@@ -29,6 +29,7 @@ def public_page(client, slug="2022"):
 
 
 class TestAPressOfficersCorrection:
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_waits_for_approval_and_the_public_sees_the_approved_year(
         self, django_app, client, officer, drugs, public_year, publishers
     ):
@@ -70,6 +71,7 @@ class TestAPressOfficersCorrection:
         corrections.discard(public_year)
         assert fill(year_form(django_app, officer, public_year), title="Another title").submit()
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_a_discarded_correction_takes_its_new_photo_with_it(
         self, django_app, officer, public_year, settings, tmp_path
     ):

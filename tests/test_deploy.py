@@ -63,7 +63,8 @@ def stack(pytestconfig):
         stack.set(**images)
         stack.compose("up", "-d")
         stack.wait(lambda: stack.plain("GET", "/readyz").status == HTTPStatus.OK, 300)
-        stack.manage("load_demo")  # the documented one-off command
+        # The documented one-off command: demo data is for a try-out, never production.
+        stack.manage("load_demo", env={"ENVIRONMENT": "try-out"})
         yield stack
     finally:
         left = stack.remove()

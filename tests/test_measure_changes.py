@@ -26,6 +26,7 @@ class TestMeasures:
         response = client.post(f"/admin/stats/measure/{drugs.pk}/change/", {"name": "Drugs"})
         assert response.status_code == HTTPStatus.FORBIDDEN
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_a_new_name_for_a_public_measure_waits_for_another_publisher(
         self, django_app, client, drugs, public_year, publishers
     ):

@@ -169,6 +169,7 @@ class TestConditionalRequests:
         again = client.get("/data/all.csv", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
         assert again.status_code == HTTPStatus.NOT_MODIFIED
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_a_correction_changes_the_etag(self, client, figures):
         before = download(client, "/data/all.csv")["ETag"]
         figure = Figure.objects.get(measure__slug="arrests")
@@ -216,6 +217,7 @@ class TestFeed:
     def test_an_entry_per_published_year(self, client, figures):
         assert set(self.entries(client)) == {"Results 2022", "Results 2023"}
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_each_new_version_is_an_entry_of_its_own(self, client, figures):
         first = self.entries(client)["Results 2022"]
         year = Year.objects.get(slug="2022")

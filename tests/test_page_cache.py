@@ -149,6 +149,7 @@ class TestKeys:
         settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
         assert client.get("/years/2022/", HTTP_HOST="localhost").status_code == HTTPStatus.OK
         before = stored_pages()
+        assert before  # the page is stored: nothing new below is a finding, not an empty cache
         for n in range(200):
             response = client.get(f"/years/2022/?n={n}", HTTP_HOST=f"LocalHost:{1000 + n}")
             assert response.status_code == HTTPStatus.OK
@@ -158,6 +159,8 @@ class TestKeys:
         before = stored_pages()
         assert client.get("/years/2022/", HTTP_HOST="evil.example").status_code == 400
         assert stored_pages() == before
+        client.get("/years/2022/")  # the same page for a host the site serves: stored
+        assert stored_pages() > before
 
     def test_site_url_is_the_one_host(self, rf, settings):
         settings.ALLOWED_HOSTS = [".example.org"]
@@ -203,6 +206,7 @@ def state():
 
 
 class TestInvalidation:
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_queryset_update_shows_on_the_next_request(self, client, year):
         # A new version reaches the page through Year.objects...update(current_version=...).
         assert "nearly £4m" in client.get("/years/2022/").text
@@ -210,6 +214,7 @@ class TestInvalidation:
         release(year, note_text="Corrected.")
         assert "nearly £4.2m" in client.get("/years/2022/").text
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_bulk_create_shows_on_the_next_request(self, client, year):
         assert "2023 results" not in client.get("/years/2022/").text
         ReleaseAnnouncement.objects.bulk_create(
@@ -223,11 +228,13 @@ class TestInvalidation:
         )
         assert "2023 results" in client.get("/years/2022/").text
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_a_bulk_update_voids_the_last_good_copies(self, year):
         before = state()
         Year.objects.filter(pk=year.pk).update(title="Results 2022, corrected")
         assert state()["generation"] != before["generation"]
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_a_migration_renews_the_version(self, year):
         before = state()
         signals.migrated(sender=None)
@@ -303,6 +310,7 @@ class TestInvalidation:
 
 
 class TestOneRenderPerRelease:
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_a_request_that_looked_before_another_stored_the_page_does_not_render_it_again(
         self, client, year, rf
     ):
@@ -315,7 +323,9 @@ class TestOneRenderPerRelease:
         key = key_for(rf, "/years/2022/")
         cache = page_cache()
         old = cache.load(key)
+        before = cache.versions.current()
         signals.public_content_changed(seen=False)  # the release: a new version
+        assert cache.versions.current() != before
         cache.memory.clear()
         new = client.get("/years/2022/").content  # A renders and stores it for the new version
         renders = []  # B's own render, if it made one: what the rest of the site would do

@@ -155,6 +155,7 @@ class TestShareCard:
         image = Image.open(io.BytesIO(self.card(client).content))
         assert (image.format, image.size) == ("PNG", (1200, 630))
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_it_changes_when_the_figures_change(self, client, two_years):
         before = self.card(client)
         _, y2023 = two_years

@@ -39,6 +39,7 @@ def events(client):
 
 
 class TestAnnouncing:
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_nothing_is_public_until_another_publisher_approves(self, client, officer, publishers):
         moment = datetime.datetime(2099, 3, 12, 9, 30, tzinfo=UTC)
         asked = release_requests.ask(
@@ -114,6 +115,7 @@ class TestMovingAndCancelling:
             "still being checked." in page
         )
 
+    @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_calendar_apps_update_the_event_they_imported(
         self, client, officer, publishers, announcement, settings
     ):

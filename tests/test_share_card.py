@@ -232,7 +232,12 @@ class TestFigureCard:
         assert response["ETag"].strip('"') != client.get("/years/2022/card.png")["ETag"].strip('"')
 
     def test_a_part_of_a_breakdown_has_a_card_too(self, client, awkward_year):
-        assert client.get("/years/2022/card/cannabis.png").status_code == HTTPStatus.OK
+        response = client.get("/years/2022/card/cannabis.png")
+        assert response.status_code == HTTPStatus.OK
+        published = Release.of(awkward_year)
+        items = share_card.figure_card_layout(published, published.card("cannabis"))
+        assert share_card.render(items) == response.content  # exactly the part's own layout
+        assert "£1.25m" in texts(items) and "Cannabis" in texts(items)
 
     def test_not_found(self, client, awkward_year):
         empty = make_measure(name="Vehicles seized", slug="vehicles")

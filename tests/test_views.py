@@ -105,12 +105,18 @@ def test_a_scheduled_year_appears_at_its_moment_without_anyone_acting(client):
         assert client.get("/years/2023/").status_code == HTTPStatus.OK
 
 
-def test_unknown_pages_get_a_plain_not_found_page(client):
+def test_unknown_pages_get_the_sites_own_not_found_page(client):
     response = client.get("/years/no-such-year/")
     assert response.status_code == HTTPStatus.NOT_FOUND
-    assert "Traceback" not in response.content.decode()
+    page = response.content.decode()
+    assert "<h1>Page not found</h1>" in page
+    assert '<a href="/years/">results for every year</a>' in page  # a way on, in the site
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in page  # its own look
 
 
-def test_liveness_and_readiness(client):
-    assert client.get("/healthz").content == b"ok"
-    assert client.get("/readyz").status_code == HTTPStatus.OK
+def test_liveness_and_readiness_say_which_dependency_is_ready(client):
+    alive = client.get("/healthz")
+    assert (alive.status_code, alive.content) == (HTTPStatus.OK, b"ok")
+    ready = client.get("/readyz")
+    assert ready.status_code == HTTPStatus.OK
+    assert ready.json() == {"database": "ok", "cache": "ok"}
