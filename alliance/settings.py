@@ -71,19 +71,19 @@ INSTALLED_APPS = [
     "csp",  # Content-Security-Policy header
     "django_otp",  # a second factor for staff
     "django_otp.plugins.otp_totp",
-    "django_prometheus",  # request metrics, served apart from the site (gunicorn.conf.py)
     # The task queue, in PostgreSQL: alerts, the release moment, retention (the `worker`
     # process in the Procfile; docs/decisions/0008-task-queue.md).
     "procrastinate.contrib.django",
-    "anymail",  # email through a provider's API, and its bounce reports (tracking signal)
     "stats",
 ]
+# Prometheus metrics only where they are served (METRICS_PORT, gunicorn.conf.py): elsewhere
+# every worker would carry the library, and count for nobody.
+METRICS = bool(env.str("METRICS_PORT", default=""))
 
 MIDDLEWARE = [
     # /healthz and /readyz before anything reads the Host header: health checks call a
     # server by its address (stats/public/health.py).
     "stats.public.health.probes",
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Every request's id (the proxy's X-Request-ID) on its log lines and its response.
     "stats.request_log.request_log",
     # Before anything reads them: X-Forwarded-* count only from our own proxy
@@ -116,8 +116,11 @@ MIDDLEWARE = [
     "stats.middleware.public_cache_headers",
     # Last, as django-axes asks: it turns a lockout into a plain "locked" response.
     "axes.middleware.AxesMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+if METRICS:
+    INSTALLED_APPS.insert(-1, "django_prometheus")
+    MIDDLEWARE.insert(1, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
 
 ROOT_URLCONF = "alliance.urls"
 WSGI_APPLICATION = "alliance.wsgi.application"
@@ -398,6 +401,9 @@ ANYMAIL = {
     for name, value in env.ENVIRON.items()
     if name.startswith("ANYMAIL_")
 }
+if EMAIL_URL.startswith("anymail://") or "WEBHOOK_SECRET" in ANYMAIL:
+    # Its checks and webhooks only where a provider is used.
+    INSTALLED_APPS.insert(-1, "anymail")
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default=f"{OPERATION_NAME} results <alerts@localhost>"
 )

@@ -14,8 +14,6 @@ alliance/urls.py routes this page, and the admin's sign-in page, ahead of the ad
 import base64
 
 import django_otp
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import admin, auth, messages
@@ -151,6 +149,10 @@ def _check(form, user, device, request=None):
 
 def qr_code_svg(text):
     """`text` as a QR code in inline SVG: one black path on a white square, no style."""
+    # Loaded when a QR code is drawn (first sign-ins only), not by every worker at start.
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathFillImage, border=4)
     root = image.get_image()
     root.attrib.pop("version", None)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from stats.rules import corrections
-from stats.rules.photos import clean_photo
 from stats.rules.revisions import changes_to_year
 
 from ..models import Year
@@ -54,6 +53,9 @@ class YearForm(forms.ModelForm):
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if isinstance(photo, UploadedFile):  # a new upload, not the photo already saved
+            # Pillow is loaded when a photo is uploaded, not by every worker at start.
+            from stats.rules.photos import clean_photo
+
             return clean_photo(photo)
         return photo
 
