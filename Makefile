@@ -87,7 +87,7 @@ bench: demo ## Measure the public pages against the floor; writes bench/results.
 	@scripts/apt-need.sh wrk wrk
 	@scripts/apt-need.sh /usr/sbin/nginx nginx
 	@scripts/apt-need.sh redis-server redis-server
-	$(PYTHON) bench/run.py
+	$(PYTHON) -m bench.run
 
 backup: install $(DB_TARGET) ## Write a timestamped pg_dump of the database to backups/
 	@scripts/backup.sh backups

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from release import SCRIPT
+
+from bench.release import SCRIPT
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = ["/", "/years/2022/"]

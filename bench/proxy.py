@@ -2,15 +2,11 @@
 page through nginx and the site, against the same nginx serving the same bytes as a static
 file, over the same TLS and HTTP/1.1 connections from wrk."""
 
-import sys
 import tempfile
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.proxy import nginx  # noqa: E402 - the tests' helper runs the shipped config
+from tests.proxy import nginx  # the tests' own way to run the shipped config
 
 PAGE = "/years/2022/"
 

@@ -19,10 +19,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-from alerts import measure_alerts
-from proxy import measure_proxy
-from release import measure_release
-from report import report
+from bench.alerts import measure_alerts
+from bench.proxy import measure_proxy
+from bench.release import measure_release
+from bench.report import report
+from tests.servers import redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -245,7 +246,6 @@ def show_alerts(alerts):
 
 def measure_modes(env):
     """The pages with each store and uncached; the release moment with each store."""
-    from tests.servers import redis_server  # importable once bench/proxy.py set the path
 
     def release_moment(store_env):
         result = measure_release(

@@ -94,10 +94,37 @@ def publishers(publisher):
 
 @pytest.fixture
 def drugs():
-    from stats.models.enums import Unit
-    from tests.factories import make_measure
+    from tests.factories import make_drugs
 
-    return make_measure(name="Drugs seized", slug="drugs", unit=Unit.MONEY, is_headline=True)
+    return make_drugs()
+
+
+@pytest.fixture
+def headline_year():
+    """2022, public, with one headline figure ("nearly £4m") and a quote: a year's page for
+    the tests of how pages are served."""
+    from stats.models.enums import Qualifier
+    from tests.factories import make_headline_year
+
+    return make_headline_year(qualifier=Qualifier.NEARLY)
+
+
+@pytest.fixture(scope="module")
+def committed_year(django_db_setup, django_db_blocker):
+    """A public year and an administrator committed for real, so that servers in other
+    processes see them; removed when the module ends."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import make_headline_year
+    from tests.servers import ADMIN_PASSWORD, remove_committed_data
+
+    with django_db_blocker.unblock():
+        year = make_headline_year()
+        get_user_model().objects.create_superuser("admin", "a@example.org", ADMIN_PASSWORD)
+        try:
+            yield year
+        finally:
+            remove_committed_data()
 
 
 @pytest.fixture

@@ -25,6 +25,11 @@ def make_measure(**fields):
     return Measure.objects.create(**{**defaults, **fields})
 
 
+def make_drugs(slug="drugs"):
+    """The headline measure most tests need: drugs seized, in pounds."""
+    return make_measure(name="Drugs seized", slug=slug, unit=Unit.MONEY, is_headline=True)
+
+
 def make_year(label="2022", **fields):
     start = int(label[:4])
     defaults = {
@@ -70,10 +75,7 @@ def make_headline_year(label="2022", **figure_fields):
     """A public year with one headline figure (£4m of drugs seized) and a quote: enough of a
     year's page for the tests of how pages are served."""
     year = make_year(label)
-    drugs = make_measure(
-        name="Drugs seized", slug="drugs-seized", unit=Unit.MONEY, is_headline=True
-    )
-    make_figure(year, drugs, "4000000", **figure_fields)
+    make_figure(year, make_drugs(slug="drugs-seized"), "4000000", **figure_fields)
     make_quote(year)
     return release(year)
 

@@ -12,14 +12,22 @@ from stats.models import Figure, Year
 from stats.models.enums import Qualifier, Unit, YearState
 
 from .admin_pages import figure_row, fill, fill_figure, year_form
-from .factories import make_figure, make_measure, make_quote, make_user, make_year, release
+from .factories import (
+    make_drugs,
+    make_figure,
+    make_measure,
+    make_quote,
+    make_user,
+    make_year,
+    release,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def measures():
-    drugs = make_measure(name="Drugs seized", slug="drugs", unit=Unit.MONEY, is_headline=True)
+    drugs = make_drugs()
     return {
         "drugs": drugs,
         "cannabis": make_measure(name="Cannabis", slug="cannabis", unit=Unit.MONEY, parent=drugs),

@@ -9,14 +9,13 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from stats.models import PreviewLink, ReleaseRequest, Year
-from stats.models.enums import Unit, YearState
+from stats.models.enums import YearState
 
 from .admin_pages import fill, fill_figure, year_form
 from .factories import (
     PASSWORD,
     make_announcement,
     make_figure,
-    make_measure,
     make_publishable_year,
     make_user,
     make_year,
@@ -28,11 +27,6 @@ pytestmark = pytest.mark.django_db
 
 def admin_url(year, action):
     return f"/admin/stats/year/{year.pk}/{action}/"
-
-
-@pytest.fixture
-def headline():
-    return make_measure(name="Drugs seized", slug="drugs", unit=Unit.MONEY, is_headline=True)
 
 
 class TestRoles:
@@ -49,7 +43,7 @@ class TestRoles:
 
     @pytest.mark.parametrize("action", ["publish", "withdraw", "share"])
     def test_a_press_officer_cannot_publish_even_by_posting_directly(
-        self, client, officer, headline, action
+        self, client, officer, drugs, action
     ):
         year = make_publishable_year()
         client.force_login(officer)
@@ -87,10 +81,10 @@ class TestRoles:
 
 
 class TestPublishingPage:
-    def test_the_page_lists_what_is_missing(self, client, publisher, headline):
+    def test_the_page_lists_what_is_missing(self, client, publisher, drugs):
         year = make_year("2023", state=YearState.DRAFT, published_at=None, introduction="")
         last_year = make_year("2022")
-        make_figure(last_year, headline, "4000000")
+        make_figure(last_year, drugs, "4000000")
         release(last_year)
         client.force_login(publisher)
         page = client.get(admin_url(year, "publish")).content.decode()
@@ -101,7 +95,7 @@ class TestPublishingPage:
             "“not reported this year”." in page
         )
 
-    def test_scheduled_for_the_announced_time_in_uk_time(self, django_app, publisher, headline):
+    def test_scheduled_for_the_announced_time_in_uk_time(self, django_app, publisher, drugs):
         year = make_publishable_year()
         # 7am in British Summer Time is 6am UTC.
         make_announcement(year, at=datetime.datetime(2099, 7, 1, 6, 0, tzinfo=datetime.UTC))
@@ -114,11 +108,11 @@ class TestPublishingPage:
         assert django_app.get("/years/2023/", expect_errors=True).status_code == 404
 
     def test_an_edit_made_while_the_publisher_reads_is_not_published(
-        self, django_app, publishers, officer, headline
+        self, django_app, publishers, officer, drugs
     ):
         year = make_publishable_year()
         page = django_app.get(admin_url(year, "publish"), user=publishers[1])
-        edit = fill_figure(year_form(django_app, officer, year), headline, value="£250")
+        edit = fill_figure(year_form(django_app, officer, year), drugs, value="£250")
         assert edit.submit().status_code == HTTPStatus.FOUND  # saved after the page opened
         refused = page.forms[1].submit(user=publishers[1])
         assert "The year changed since you opened this page" in refused.text
@@ -129,7 +123,7 @@ class TestPublishingPage:
 
     @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_publishing_now_then_withdrawing_with_a_second_person(
-        self, django_app, client, publishers, headline
+        self, django_app, client, publishers, drugs
     ):
         paul, petra = publishers
         year = make_publishable_year()
@@ -155,7 +149,7 @@ class TestPublishingPage:
 
 
 class TestPreview:
-    def test_staff_preview_a_draft_as_the_public_will_see_it(self, client, officer, headline):
+    def test_staff_preview_a_draft_as_the_public_will_see_it(self, client, officer, drugs):
         year = make_publishable_year()
         client.force_login(officer)
         response = client.get(f"/staff-preview/{year.pk}/")
@@ -169,7 +163,7 @@ class TestPreview:
         assert "no-store" in response["Cache-Control"]
         assert "£100" in page
 
-    def test_the_public_cannot_use_the_staff_preview(self, client, headline):
+    def test_the_public_cannot_use_the_staff_preview(self, client, drugs):
         year = make_publishable_year()
         response = client.get(f"/staff-preview/{year.pk}/")
         assert response.status_code == HTTPStatus.FOUND and "/admin/login/" in response["Location"]
@@ -182,7 +176,7 @@ class TestPreview:
 
 class TestSharedPreviewLinks:
     @pytest.fixture
-    def scheduled(self, headline, publishers):
+    def scheduled(self, drugs, publishers):
         from stats.rules import publishing
 
         year = make_publishable_year()
@@ -235,7 +229,7 @@ class TestSharedPreviewLinks:
         assert response.status_code == HTTPStatus.FORBIDDEN
         assert "opens" in response.content.decode() and not link.uses.exists()
 
-    def test_only_a_scheduled_year_is_shared(self, client, publisher, headline):
+    def test_only_a_scheduled_year_is_shared(self, client, publisher, drugs):
         draft = make_publishable_year()
         client.force_login(publisher)
         client.post(admin_url(draft, "share"), {"organisation": "BBC Cumbria"})
@@ -252,11 +246,11 @@ class TestSharedPreviewLinks:
 
 
 class TestHistory:
-    def test_the_revision_history_says_who_changed_what(self, client, django_app, headline):
+    def test_the_revision_history_says_who_changed_what(self, client, django_app, drugs):
         year = make_year("2023", state=YearState.DRAFT, published_at=None)
-        make_figure(year, headline, "1000")
+        make_figure(year, drugs, "1000")
         olivia = make_user("olivia", "Press officers", first_name="Olivia", last_name="Jones")
-        form = fill_figure(year_form(django_app, olivia, year), headline, value="2000")
+        form = fill_figure(year_form(django_app, olivia, year), drugs, value="2000")
         assert fill(form, title="New title").submit().status_code == HTTPStatus.FOUND
         client.force_login(olivia)
         page = client.get(admin_url(year, "history")).content.decode()
@@ -264,9 +258,7 @@ class TestHistory:
         assert "value: 1000 → 2000" in page
         assert "title: Results 2023 → New title" in page
 
-    def test_a_deleted_draft_is_restored_with_its_figures_and_quotes(
-        self, client, officer, headline
-    ):
+    def test_a_deleted_draft_is_restored_with_its_figures_and_quotes(self, client, officer, drugs):
         year = make_publishable_year()
         pk = year.pk
         client.force_login(officer)

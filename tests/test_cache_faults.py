@@ -15,31 +15,18 @@ from pathlib import Path
 import pytest
 import redis as redis_client
 
-from .factories import make_headline_year
 from .relay import Relay
 from .servers import (
     database_url,
     free_port,
     gunicorn,
     production_env,
-    remove_committed_data,
     start_redis,
     stop,
 )
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db]
 PAGES = ["/", "/years/2022/"]
-
-
-@pytest.fixture(scope="module")
-def published_year(django_db_setup, django_db_blocker):
-    """Committed, so that servers in other processes see it."""
-    with django_db_blocker.unblock():
-        year = make_headline_year()
-        try:
-            yield year
-        finally:
-            remove_committed_data()
 
 
 @pytest.fixture
@@ -96,7 +83,7 @@ class Load:
 
 
 def test_redis_stopped_under_load_costs_no_errors_and_comes_back_by_itself(
-    published_year, tmp_path
+    committed_year, tmp_path
 ):
     port = free_port()
     process = start_redis(port)
@@ -138,7 +125,7 @@ def test_redis_stopped_under_load_costs_no_errors_and_comes_back_by_itself(
 
 
 def test_a_hung_database_serves_last_good_copies_without_asking_it_again(
-    published_year, tmp_path, cache_dir
+    committed_year, tmp_path, cache_dir
 ):
     """How fast that is, make bench measures; this says what is served, and that the
     database is left alone while it hangs."""
@@ -188,7 +175,7 @@ def test_a_hung_database_serves_last_good_copies_without_asking_it_again(
 
 
 @pytest.mark.parametrize("store", ["local", "redis"])
-def test_a_host_header_flood_stores_nothing_new(published_year, tmp_path, cache_dir, store):
+def test_a_host_header_flood_stores_nothing_new(committed_year, tmp_path, cache_dir, store):
     process = None
     env = production_env(SHARED_CACHE_DIR=cache_dir, ALLOWED_HOSTS="127.0.0.1,localhost")
     if store == "redis":
@@ -230,7 +217,7 @@ def test_a_host_header_flood_stores_nothing_new(published_year, tmp_path, cache_
 
 
 def test_a_changed_page_is_rendered_once_however_many_ask_at_once(
-    published_year, tmp_path, cache_dir
+    committed_year, tmp_path, cache_dir
 ):
     from stats.pagecache.version_file import VersionFile
 

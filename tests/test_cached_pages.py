@@ -15,13 +15,12 @@ from django.test import Client
 from django.utils import timezone
 
 from stats.models import Year
-from stats.models.enums import Qualifier, Unit, YearState
+from stats.models.enums import Unit, YearState
 from stats.pagecache.version_file import VersionFile
 
 from .factories import (
     make_announcement,
     make_figure,
-    make_headline_year,
     make_measure,
     make_quote,
     make_user,
@@ -33,13 +32,8 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def year():
-    return make_headline_year(qualifier=Qualifier.NEARLY)
-
-
 def test_a_cached_page_is_served_without_touching_the_database(
-    client, year, django_assert_num_queries
+    client, headline_year, django_assert_num_queries
 ):
     first = client.get("/years/2022/")
     with django_assert_num_queries(0):
@@ -60,25 +54,27 @@ def test_a_cached_page_is_served_without_touching_the_database(
         "/years/2022/card.png",
     ],
 )
-def test_every_public_page_and_download_is_cached(client, year, path, django_assert_num_queries):
+def test_every_public_page_and_download_is_cached(
+    client, headline_year, path, django_assert_num_queries
+):
     assert client.get(path).status_code == HTTPStatus.OK
     with django_assert_num_queries(0):
         assert client.get(path).status_code == HTTPStatus.OK
 
 
 @pytest.mark.django_db(transaction=True)  # what happens on a real commit
-def test_a_correction_is_visible_on_the_very_next_request(client, year):
+def test_a_correction_is_visible_on_the_very_next_request(client, headline_year):
     assert "nearly £4m" in client.get("/years/2022/").content.decode()
-    figure = year.figures.get()
+    figure = headline_year.figures.get()
     figure.value = 4200000
     figure.save()
-    release(year, note_text="Corrected.")
+    release(headline_year, note_text="Corrected.")
     page = client.get("/years/2022/").content.decode()
     assert "nearly £4.2m" in page and "nearly £4m" not in page
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_page_rendered_while_a_correction_is_being_saved_is_not_kept(year):
+def test_a_page_rendered_while_a_correction_is_being_saved_is_not_kept(headline_year):
     pages = []
 
     def another_request():  # on its own database connection, as another worker would be
@@ -88,10 +84,10 @@ def test_a_page_rendered_while_a_correction_is_being_saved_is_not_kept(year):
     client = Client()
     assert "nearly £4m" in client.get("/years/2022/").content.decode()
     with transaction.atomic():
-        figure = year.figures.get()
+        figure = headline_year.figures.get()
         figure.value = 4200000
         figure.save()
-        release(year, note_text="Corrected.")  # a new version at once, not yet committed
+        release(headline_year, note_text="Corrected.")  # a new version at once, not yet committed
         thread = threading.Thread(target=another_request)
         thread.start()
         thread.join()
@@ -100,7 +96,7 @@ def test_a_page_rendered_while_a_correction_is_being_saved_is_not_kept(year):
     assert "nearly £4.2m" in page and "nearly £4m" not in page
 
 
-def test_a_head_request_leaves_the_etag_on_the_gets_that_follow(client, year):
+def test_a_head_request_leaves_the_etag_on_the_gets_that_follow(client, headline_year):
     assert client.head("/years/2022/").status_code == HTTPStatus.OK
     first = client.get("/years/2022/")
     assert first["ETag"]
@@ -145,26 +141,28 @@ class TestVersionFile:
 
 
 @pytest.mark.django_db(transaction=True)  # what happens on a real commit
-def test_a_correction_through_the_admin_reaches_every_cached_page(client, django_app, year):
+def test_a_correction_through_the_admin_reaches_every_cached_page(
+    client, django_app, headline_year
+):
     from stats.rules import corrections
 
     from .admin_pages import fill, fill_figure, year_form
 
     for path in ["/", "/years/2022/", "/data/all.csv"]:
         client.get(path)
-    form = year_form(django_app, make_user("olivia", "Press officers"), year)
-    fill_figure(form, year.figures.get().measure, value="3.9m")
+    form = year_form(django_app, make_user("olivia", "Press officers"), headline_year)
+    fill_figure(form, headline_year.figures.get().measure, value="3.9m")
     assert fill(form, change_note="Corrected.").submit().status_code == HTTPStatus.FOUND
     # Held for approval: every cached page still shows the approved figure...
     assert "nearly £3.9m" not in client.get("/years/2022/").content.decode()
-    corrections.approve(year, make_user("paul", "Publishers"))
+    corrections.approve(headline_year, make_user("paul", "Publishers"))
     # ...and the approved correction reaches every one of them.
     assert "nearly £3.9m" in client.get("/").content.decode()
     assert "nearly £3.9m" in client.get("/years/2022/").content.decode()
     assert "3900000" in client.get("/data/all.csv").content.decode()
 
 
-def test_a_scheduled_year_appears_at_its_moment_although_nothing_was_saved(client, year):
+def test_a_scheduled_year_appears_at_its_moment_although_nothing_was_saved(client, headline_year):
     moment = timezone.now() + datetime.timedelta(hours=2)
     release(make_year("2023", title="Results 2023", published_at=moment))
     assert "Results 2022" in client.get("/").content.decode()
@@ -174,7 +172,7 @@ def test_a_scheduled_year_appears_at_its_moment_although_nothing_was_saved(clien
         assert client.get("/years/2023/").status_code == HTTPStatus.OK
 
 
-def test_the_embed_card_stays_frameable_when_served_from_the_cache(client, year):
+def test_the_embed_card_stays_frameable_when_served_from_the_cache(client, headline_year):
     for _ in range(2):
         assert "X-Frame-Options" not in client.get("/years/2022/embed/drugs-seized/")
 
@@ -231,7 +229,7 @@ PUBLIC_PAGES = [
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_every_public_page_uncached_runs_at_most_three_queries(
-    client, settings, year, path, django_assert_max_num_queries
+    client, settings, headline_year, path, django_assert_max_num_queries
 ):
     settings.PAGE_CACHE = False
     release(make_year("2021"))
@@ -241,17 +239,19 @@ def test_every_public_page_uncached_runs_at_most_three_queries(
 
 
 class TestHTTPCaching:
-    def test_public_pages_may_be_held_briefly_by_a_cdn_and_served_stale(self, client, year):
+    def test_public_pages_may_be_held_briefly_by_a_cdn_and_served_stale(
+        self, client, headline_year
+    ):
         header = client.get("/years/2022/")["Cache-Control"]
         assert "public" in header and "s-maxage=60" in header and "max-age=0" in header
         assert "stale-while-revalidate=" in header
 
-    def test_a_cdn_may_not_serve_a_stale_page_on_error_by_default(self, client, year):
+    def test_a_cdn_may_not_serve_a_stale_page_on_error_by_default(self, client, headline_year):
         # A CDN's stale copy could show a corrected figure; the site's own outage copies
         # cannot (a correction voids them).
         assert "stale-if-error" not in client.get("/years/2022/")["Cache-Control"]
 
-    def test_previews_and_the_admin_are_never_cached(self, client, year):
+    def test_previews_and_the_admin_are_never_cached(self, client, headline_year):
         draft = make_year("2023", state=YearState.DRAFT, published_at=None)
         client.force_login(make_user("olivia", "Press officers"))
         for path in [
@@ -316,38 +316,40 @@ class TestLastGoodCopies:
         page_cache().database.reset()  # and the database is back for the next request
         return response
 
-    def test_a_page_seen_before_is_served_stale(self, client, year):
+    def test_a_page_seen_before_is_served_stale(self, client, headline_year):
         page = client.get("/years/2022/").content
         response = self.outage("/years/2022/")
         assert response.status_code == HTTPStatus.OK and response.content == page
         assert response["X-Served-Stale"] == "database unavailable"
 
     @pytest.mark.django_db(transaction=True)  # what happens on a real commit
-    def test_a_corrected_figure_is_never_served_from_an_older_copy(self, client, year):
+    def test_a_corrected_figure_is_never_served_from_an_older_copy(self, client, headline_year):
         assert "nearly £4m" in client.get("/years/2022/").content.decode()
-        figure = year.figures.get()
+        figure = headline_year.figures.get()
         figure.value = 4200000
         figure.save()
-        release(year, note_text="Corrected the drugs figure.")
+        release(headline_year, note_text="Corrected the drugs figure.")
         assert self.outage("/years/2022/").status_code == HTTPStatus.SERVICE_UNAVAILABLE
         corrected = client.get("/years/2022/").content  # seen again: a new good copy
         assert self.outage("/years/2022/").content == corrected
 
-    def test_work_on_a_draft_year_keeps_the_copies_of_public_pages(self, client, year):
+    def test_work_on_a_draft_year_keeps_the_copies_of_public_pages(self, client, headline_year):
         page = client.get("/years/2022/").content
         draft = make_year("2023", state=YearState.DRAFT, published_at=None)
-        make_figure(draft, year.figures.get().measure, "5")
+        make_figure(draft, headline_year.figures.get().measure, "5")
         draft.title = "Results 2023, in progress"
         draft.save()
         response = self.outage("/years/2022/")
         assert response.status_code == HTTPStatus.OK and response.content == page
 
     @pytest.mark.django_db(transaction=True)  # what happens on a real commit
-    def test_an_unpublished_year_never_comes_back_in_an_outage(self, client, year):
+    def test_an_unpublished_year_never_comes_back_in_an_outage(self, client, headline_year):
         from stats.rules import publishing
 
         client.get("/years/2022/")
-        publishing.withdraw(year, make_user("paul", "Publishers"), "Withdrawn to check it.")
+        publishing.withdraw(
+            headline_year, make_user("paul", "Publishers"), "Withdrawn to check it."
+        )
         response = self.outage("/years/2022/")
         assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
         assert b"Temporarily unavailable" in response.content

@@ -20,20 +20,14 @@ from django.utils import timezone
 
 from stats import signals
 from stats.models import ChangeNote, Figure, ReleaseAnnouncement, ReleaseVersion, Year
-from stats.models.enums import Qualifier
 from stats.models.public import PublicQuerySet
 from stats.pagecache import page_cache
 from stats.pagecache.addresses import page_key
 from stats.pagecache.folder import private_folder
 
-from .factories import make_announcement, make_headline_year, make_quote, make_year, release
+from .factories import make_announcement, make_quote, make_year, release
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def year():
-    return make_headline_year(qualifier=Qualifier.NEARLY)
 
 
 def stored_pages():
@@ -55,7 +49,7 @@ class Exploit:
 
 
 class TestNothingStoredCanRunCode:
-    def test_a_planted_pickle_is_never_unpickled(self, client, year, rf, tmp_path, caplog):
+    def test_a_planted_pickle_is_never_unpickled(self, client, headline_year, rf, tmp_path, caplog):
         marker = tmp_path / "ran"
         payload = pickle.dumps(Exploit(marker))
         store = page_cache().store
@@ -67,7 +61,7 @@ class TestNothingStoredCanRunCode:
         assert not marker.exists()
         assert "did not write" in caplog.text
 
-    def test_a_genuine_entry_cannot_answer_for_another_page(self, client, year, rf):
+    def test_a_genuine_entry_cannot_answer_for_another_page(self, client, headline_year, rf):
         client.get("/accessibility/")
         store = page_cache().store
         genuine = store.get(key_for(rf, "/accessibility/"))
@@ -75,7 +69,7 @@ class TestNothingStoredCanRunCode:
         page_cache().memory.clear()
         assert "nearly £4m" in client.get("/years/2022/").text
 
-    def test_a_planted_entry_is_not_served_in_an_outage(self, client, year, rf):
+    def test_a_planted_entry_is_not_served_in_an_outage(self, client, headline_year, rf):
         from django.db import OperationalError
 
         from stats.pagecache.middleware import PageCacheMiddleware
@@ -145,7 +139,9 @@ class TestThePrivateFolder:
 
 
 class TestKeys:
-    def test_ports_query_strings_and_case_make_no_new_entries(self, client, year, settings):
+    def test_ports_query_strings_and_case_make_no_new_entries(
+        self, client, headline_year, settings
+    ):
         settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
         assert client.get("/years/2022/", HTTP_HOST="localhost").status_code == HTTPStatus.OK
         before = stored_pages()
@@ -155,7 +151,7 @@ class TestKeys:
             assert response.status_code == HTTPStatus.OK
         assert stored_pages() == before
 
-    def test_an_unknown_host_is_refused_before_the_cache(self, client, year):
+    def test_an_unknown_host_is_refused_before_the_cache(self, client, headline_year):
         before = stored_pages()
         assert client.get("/years/2022/", HTTP_HOST="evil.example").status_code == 400
         assert stored_pages() == before
@@ -171,7 +167,7 @@ class TestKeys:
 
 
 class TestCompression:
-    def test_each_client_gets_the_encoding_it_accepts(self, client, year):
+    def test_each_client_gets_the_encoding_it_accepts(self, client, headline_year):
         plain = client.get("/years/2022/")
         assert "Accept-Encoding" in plain["Vary"] and not plain.has_header("Content-Encoding")
         br = client.get("/years/2022/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
@@ -183,11 +179,11 @@ class TestCompression:
         assert int(br["Content-Length"]) == len(br.content)
         assert len({plain["ETag"], br["ETag"], gz["ETag"]}) == 3
 
-    def test_a_refused_encoding_is_not_sent(self, client, year):
+    def test_a_refused_encoding_is_not_sent(self, client, headline_year):
         response = client.get("/years/2022/", HTTP_ACCEPT_ENCODING="br;q=0, gzip;q=0")
         assert not response.has_header("Content-Encoding")
 
-    def test_each_encodings_etag_revalidates(self, client, year):
+    def test_each_encodings_etag_revalidates(self, client, headline_year):
         br = client.get("/years/2022/", HTTP_ACCEPT_ENCODING="br")
         again = client.get("/years/2022/", HTTP_ACCEPT_ENCODING="br", HTTP_IF_NONE_MATCH=br["ETag"])
         assert again.status_code == HTTPStatus.NOT_MODIFIED
@@ -196,7 +192,7 @@ class TestCompression:
         )
         assert other.status_code == HTTPStatus.OK  # the gzip bytes differ: sent in full
 
-    def test_images_are_not_compressed_again(self, client, year):
+    def test_images_are_not_compressed_again(self, client, headline_year):
         card = client.get("/years/2022/card.png", HTTP_ACCEPT_ENCODING="br, gzip")
         assert not card.has_header("Content-Encoding")
 
@@ -207,15 +203,15 @@ def state():
 
 class TestInvalidation:
     @pytest.mark.django_db(transaction=True)  # what happens on a real commit
-    def test_queryset_update_shows_on_the_next_request(self, client, year):
+    def test_queryset_update_shows_on_the_next_request(self, client, headline_year):
         # A new version reaches the page through Year.objects...update(current_version=...).
         assert "nearly £4m" in client.get("/years/2022/").text
-        Figure.objects.filter(year=year).update(value=4200000)
-        release(year, note_text="Corrected.")
+        Figure.objects.filter(year=headline_year).update(value=4200000)
+        release(headline_year, note_text="Corrected.")
         assert "nearly £4.2m" in client.get("/years/2022/").text
 
     @pytest.mark.django_db(transaction=True)  # what happens on a real commit
-    def test_bulk_create_shows_on_the_next_request(self, client, year):
+    def test_bulk_create_shows_on_the_next_request(self, client, headline_year):
         assert "2023 results" not in client.get("/years/2022/").text
         ReleaseAnnouncement.objects.bulk_create(
             [
@@ -229,28 +225,28 @@ class TestInvalidation:
         assert "2023 results" in client.get("/years/2022/").text
 
     @pytest.mark.django_db(transaction=True)  # what happens on a real commit
-    def test_a_bulk_update_voids_the_last_good_copies(self, year):
+    def test_a_bulk_update_voids_the_last_good_copies(self, headline_year):
         before = state()
-        Year.objects.filter(pk=year.pk).update(title="Results 2022, corrected")
+        Year.objects.filter(pk=headline_year.pk).update(title="Results 2022, corrected")
         assert state()["generation"] != before["generation"]
 
     @pytest.mark.django_db(transaction=True)  # what happens on a real commit
-    def test_a_migration_renews_the_version(self, year):
+    def test_a_migration_renews_the_version(self, headline_year):
         before = state()
         signals.migrated(sender=None)
         assert state()["generation"] != before["generation"]
 
     @pytest.mark.django_db(transaction=True)
-    def test_one_new_version_per_transaction_on_commit(self, year):
+    def test_one_new_version_per_transaction_on_commit(self, headline_year):
         before = state()
         with transaction.atomic():
-            year.title = "Results 2022 (corrected)"
-            year.save()
-            for figure in year.figures.all():
+            headline_year.title = "Results 2022 (corrected)"
+            headline_year.save()
+            for figure in headline_year.figures.all():
                 figure.note = "Checked."
                 figure.save()
-            make_quote(year, text="Another quote.")
-            ChangeNote.objects.create(year=year, text="Corrected the title.")
+            make_quote(headline_year, text="Another quote.")
+            ChangeNote.objects.create(year=headline_year, text="Corrected the title.")
             assert state() == before  # nothing until the commit
             ours = [f for _, f, _ in connection.run_on_commit if type(f).__name__ == "_Pending"]
             assert len(ours) == 1
@@ -258,15 +254,15 @@ class TestInvalidation:
         assert state()["generation"] != before["generation"]
 
     @pytest.mark.django_db(transaction=True)
-    def test_a_rolled_back_change_makes_no_version(self, year):
+    def test_a_rolled_back_change_makes_no_version(self, headline_year):
         before = state()
         with pytest.raises(RuntimeError), transaction.atomic():
-            year.title = "Never saved"
-            year.save()
+            headline_year.title = "Never saved"
+            headline_year.save()
             raise RuntimeError
         assert state() == before
 
-    def test_every_model_read_by_a_public_page_is_tracked(self, client, year):
+    def test_every_model_read_by_a_public_page_is_tracked(self, client, headline_year):
         """A model a public page reads but the cache is not told about would let its page
         outlive a change to it."""
         release(make_year("2021", title="Results 2021"))
@@ -312,7 +308,7 @@ class TestInvalidation:
 class TestOneRenderPerRelease:
     @pytest.mark.django_db(transaction=True)  # what happens on a real commit
     def test_a_request_that_looked_before_another_stored_the_page_does_not_render_it_again(
-        self, client, year, rf
+        self, client, headline_year, rf
     ):
         """The race behind two renders at a release moment: B loads the old copy, A renders
         and stores the new one and lets go of the lock, then B takes the lock. B must answer

@@ -13,9 +13,9 @@ import pytest
 import time_machine
 
 from stats.models import Figure, Quote, Year
-from stats.models.enums import Unit, YearState
+from stats.models.enums import YearState
 
-from .factories import make_figure, make_measure, make_quote, make_year, release
+from .factories import make_drugs, make_figure, make_measure, make_quote, make_year, release
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ STATES = {
 
 @pytest.fixture
 def years():
-    measure = make_measure(name="Drugs seized", slug="drugs", unit=Unit.MONEY, is_headline=True)
+    measure = make_drugs()
     made = {}
     with time_machine.travel(NOW - 2 * DAY, tick=False):
         for label, (state, published_at, *_) in STATES.items():
