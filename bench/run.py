@@ -58,6 +58,11 @@ def wait_until_up(port, path):
     raise SystemExit(f"server on port {port} did not start")
 
 
+def kilobytes(pid, table, name):
+    found = re.search(rf"^{name}:\s+(\d+) kB", Path(f"/proc/{pid}/{table}").read_text(), re.M)
+    return int(found.group(1))
+
+
 class Server:
     def __init__(self, app, port, env, log=None):
         self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
@@ -69,19 +74,19 @@ class Server:
         )
         self.port = port
 
-    def memory_mb(self):
-        """Resident memory of the gunicorn master and its workers."""
-        pids = [self.process.pid]
+    def memory(self):
+        """In MB: the largest worker's resident memory, and the proportional memory of the
+        master and its workers together (each shared page counted once, split between the
+        processes that share it: what the server costs the machine)."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        if children.exists():
-            pids += [int(pid) for pid in children.read_text().split()]
-        total = 0
-        for pid in pids:
-            status = Path(f"/proc/{pid}/status")
-            if status.exists():
-                found = re.search(r"VmRSS:\s+(\d+) kB", status.read_text())
-                total += int(found.group(1)) if found else 0
-        return total / 1024
+        workers = [int(pid) for pid in children.read_text().split()]
+        return {
+            "worker_rss": max(kilobytes(pid, "status", "VmRSS") for pid in workers) / 1024,
+            "total_pss": sum(
+                kilobytes(pid, "smaps_rollup", "Pss") for pid in [self.process.pid, *workers]
+            )
+            / 1024,
+        }
 
     def stop(self):
         self.process.terminate()
@@ -176,7 +181,7 @@ def measure_site(env, label):
         for name, path in PAGES.items():
             results[name] = against_floor(SITE_PORT, path, name)
             show(label, name, results[name])
-        results["memory_mb"] = server.memory_mb()
+        results["memory"] = server.memory()
         return results
     finally:
         server.stop()
@@ -210,7 +215,7 @@ def main():
         print(f"wrk: {CONNECTIONS} connections, {THREADS} threads, {SECONDS}s per run")
         modes, release = measure_modes(env)
         stack = measure_stack({**env, "FLOOR_BODIES": str(bodies)})
-        floor_memory_mb = floor_server.memory_mb()
+        floor_memory = floor_server.memory()
     finally:
         floor_server.stop()
     sizes = compressed_sizes({**env, "PAGE_CACHE": "true"})
@@ -232,7 +237,7 @@ def main():
     shutil.rmtree(static_root, ignore_errors=True)
     shutil.rmtree(bodies, ignore_errors=True)
     settings = {"connections": CONNECTIONS, "seconds": SECONDS, "rounds": ROUNDS, "pages": PAGES}
-    report(settings, modes, floor_memory_mb, stack, release, sizes, proxy, alerts)
+    report(settings, modes, floor_memory, stack, release, sizes, proxy, alerts)
 
 
 def show_alerts(alerts):
