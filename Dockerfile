@@ -38,7 +38,7 @@ COPY manage.py gunicorn.conf.py ./
 COPY templates ./templates
 COPY static ./static
 COPY scripts/backup.sh ./scripts/backup.sh
-COPY deploy/backup-schedule.sh deploy/web-healthcheck.py ./deploy/
+COPY deploy/backup-schedule.sh deploy/web-healthcheck.py deploy/worker-healthcheck.py ./deploy/
 
 # collectstatic needs settings to load, not real secrets (nor production's checks). Our own
 # modules are compiled once here, not by every process at start.

@@ -13,10 +13,10 @@ application = get_wsgi_application()
 
 def warm_up():
     """Do, before the fork, what each worker would otherwise do on its first requests: the URL
-    patterns and error pages, UK date formats, models' field lists, template tag libraries and context
-    processors, every page and email template compiled, the session and message stores. Done
-    once here, they are shared by every worker (half the memory a busy worker adds is this).
-    Nothing here touches the database: the site starts while it is down."""
+    patterns and error pages, UK date formats, models' field lists, template tag libraries and
+    context processors, every page and email template compiled, the session and message
+    stores. Done once here, they are shared by every worker (half the memory a busy worker
+    adds is this). Nothing here touches the database: the site starts while it is down."""
     from django.apps import apps
     from django.conf import settings
     from django.template import engines

@@ -7,8 +7,10 @@ folder="${BACKUP_DIR:-/var/lib/alliance/backups}"
 hours="${BACKUP_INTERVAL_HOURS:-24}"
 keep="${BACKUP_KEEP_DAYS:-14}"
 trap 'exit 0' TERM INT  # a stop between dumps ends at once; one in progress finishes first
-# The first dump as soon as the database answers (the stack starts in any order).
-until pg_isready -q -d "$DATABASE_URL"; do
+# The first dump once the database answers and holds this release's tables (the migrate
+# service applies them; the stack starts in any order): a dump of a half-made schema would
+# restore nothing useful.
+until pg_isready -q -d "$DATABASE_URL" && python /app/manage.py migrate --check >/dev/null 2>&1; do
     sleep 5 &
     wait $!
 done
