@@ -279,7 +279,14 @@ def test_axe_finds_nothing(site, open_page, name, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(
-    "name", ["login", "year-list-officer", "year-change-officer", "alerts-officer"]
+    "name",
+    [
+        "login",
+        "year-list-officer",
+        "year-change-officer",
+        "year-change-scheduled",
+        "alerts-officer",
+    ],
 )
 def test_nothing_scrolls_sideways(site, open_page, name, width):
     page = open_page(site, name, width)
