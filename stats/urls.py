@@ -26,6 +26,7 @@ app_name = "stats"
 
 urlpatterns = [
     path("", cached_page(views.home), name="home"),
+    path("card.png", cached_page(views.site_card), name="site_card"),
     path("years/", cached_page(views.year_list), name="year_list"),
     path("years/<slug:slug>/", cached_page(views.year_detail), name="year"),
     path("years/<slug:slug>/card.png", cached_page(views.card), name="card"),

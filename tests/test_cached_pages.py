@@ -58,6 +58,7 @@ def test_a_cached_page_is_served_without_touching_the_database(
         "/sitemap.xml",
         "/measures/drugs-seized/",
         "/years/2022/card.png",
+        "/card.png",
     ],
 )
 def test_every_public_page_and_download_is_cached(client, year, path, django_assert_num_queries):
@@ -211,6 +212,7 @@ PUBLIC_PAGES = [
     "/years/2022/data.csv",
     "/years/2022/data.json",
     "/years/2022/card.png",
+    "/card.png",
     "/years/2022/card/drugs-seized.png",
     "/years/2022/embed/drugs-seized/",
     "/measures/drugs-seized/",

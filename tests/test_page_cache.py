@@ -271,6 +271,7 @@ class TestInvalidation:
             "/years/2022/data.csv",
             "/years/2022/data.json",
             "/years/2022/card.png",
+            "/card.png",
             "/years/2022/embed/drugs-seized/",
             "/measures/drugs-seized/",
             "/accessibility/",
