@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from stats.models import ReleaseVersion, Year
-from stats.public.permalinks import site_authority, site_root
+from stats.public.permalinks import site_authority, site_root, year_tag
 from stats.rules.releases import Release
 
 
@@ -70,8 +70,7 @@ class YearsFeed(Feed):
 
     def item_guid(self, item):
         year, version, *_ = item
-        minted = year.published_at.date().isoformat()
-        return f"tag:{site_authority()},{minted}:year-{year.pk}/version-{version.number}"
+        return f"{year_tag(year)}/version-{version.number}"
 
     item_guid_is_permalink = False
 

@@ -10,7 +10,7 @@ from django.utils.http import http_date
 from stats.models import Year
 from stats.public import open_data
 from stats.public.permalinks import absolute_url, published_year_view
-from stats.public.structured_data import dataset
+from stats.public.structured_data import dataset_for_all
 from stats.rules.releases import Release
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8; header=present", "json": "application/json"}
@@ -112,19 +112,7 @@ def data_page(request):
     for release in releases:  # as the latest release that reports each one defines it
         for figure in release.shown:
             measures[figure.measure.slug] = figure.measure
-    structured = dataset(
-        name=f"{settings.OPERATION_NAME} results: {settings.FORCE_NAME}",
-        description=f"Every published figure of {settings.OPERATION_NAME}, {settings.FORCE_NAME}'s "
-        "operation against serious and organised crime, by year and measure.",
-        url=absolute_url(request, reverse("stats:data")),
-        releases=releases,
-        downloads={
-            extension: absolute_url(
-                request, reverse("stats:all_data", kwargs={"extension": extension})
-            )
-            for extension in EXTENSIONS
-        },
-    )
+    structured = dataset_for_all(request, releases)
     context = {
         "files": files,
         "columns": open_data.COLUMNS,

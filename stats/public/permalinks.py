@@ -20,6 +20,13 @@ def site_authority():
     return named[0] if named else "localhost"
 
 
+def year_tag(year):
+    """A year's identity for programs (RFC 4151 tag URI): minted from the site's own host name,
+    the day it was first published and its record's number, so no new address or host name
+    changes it. Its feed entries and its Dataset identifier are made from it."""
+    return f"tag:{site_authority()},{year.published_at.date().isoformat()}:year-{year.pk}"
+
+
 def site_root(request):
     """The site's public address, with no slash at the end: SITE_URL when set, else the
     request's own scheme and host."""

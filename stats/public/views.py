@@ -69,7 +69,7 @@ def year_context(request, year, page, *, preview=None, old_version=False):
         "old_version": old_version,
         "canonical_url": permalink,
         "card_url": card_url(request, release),
-        "structured": structured_data.dataset_for_year(request, release),
+        "structured": structured_data.dataset_for_year(request, year, release),
         "embed_urls": {
             card.figure.measure.slug: absolute_url(
                 request,
@@ -161,6 +161,10 @@ def measure_detail(request, slug):
         raise Http404("No published figures for this measure.")
     latest = context["summary"]["latest"]
     context["card_url"] = figure_card_url(request, latest.release, latest.release.card(slug))
+    published = [row.release for row in context["rows"]]
+    context["structured"] = structured_data.dataset_for_measure(
+        request, context["measure"], published
+    )
     # One year alone is a sentence, not a chart. Each run of comparable years has a scale of
     # its own, so no bar is set against one counted another way.
     context["charts"] = (
