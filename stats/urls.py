@@ -59,6 +59,16 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("data/", cached_page(open_data_views.data_page), name="data"),
     path(
+        "data/openapi.json",
+        cached_page(views.any_origin(open_data_views.openapi)),
+        name="openapi",
+    ),
+    path(
+        "data/datapackage.json",
+        cached_page(views.any_origin(open_data_views.datapackage)),
+        name="datapackage",
+    ),
+    path(
         "data/all.<format:extension>",
         cached_page(views.any_origin(open_data_views.all_data)),
         name="all_data",

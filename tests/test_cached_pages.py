@@ -59,6 +59,8 @@ def test_a_cached_page_is_served_without_touching_the_database(
         "/measures/drugs-seized/",
         "/years/2022/card.png",
         "/card.png",
+        "/data/openapi.json",
+        "/data/datapackage.json",
     ],
 )
 def test_every_public_page_and_download_is_cached(client, year, path, django_assert_num_queries):
@@ -219,6 +221,8 @@ PUBLIC_PAGES = [
     "/data/",
     "/data/all.csv",
     "/data/all.json",
+    "/data/openapi.json",
+    "/data/datapackage.json",
     "/feed.xml",
     "/sitemap.xml",
     "/releases/",

@@ -278,6 +278,8 @@ class TestInvalidation:
             "/data/",
             "/data/all.csv",
             "/data/all.json",
+            "/data/openapi.json",
+            "/data/datapackage.json",
             "/feed.xml",
             "/sitemap.xml",
             "/robots.txt",
