@@ -20,6 +20,7 @@ SITE = "https://results.example.org"
 PAGES = {
     "/": "/years/2023/",
     "/years/": "/years/",
+    "/years/2022/": "/years/2022/",
     "/years/2023/": "/years/2023/",
     "/years/2023/versions/": "/years/2023/versions/",
     "/years/2023/versions/1/": "/years/2023/versions/1/",
@@ -127,3 +128,19 @@ def test_the_years_title_names_the_operation_once(client, site):
     assert head(client, "/about/").title == (
         "About these figures – Operation Alliance – Cumbria Constabulary"
     )
+
+
+def test_the_sitemap_lists_exactly_the_canonical_addresses_of_indexed_pages(client, site):
+    import xml.etree.ElementTree as ET
+
+    indexed = set()
+    for path in PAGES:
+        response = client.get(path)
+        if "noindex" in response.get("X-Robots-Tag", "") or 'content="noindex' in (
+            response.content.decode()
+        ):
+            continue
+        indexed |= set(head(client, path).canonical)
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    listed = {loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    assert listed == indexed

@@ -72,6 +72,8 @@ class PageSitemap(SiteSitemap):
             "stats:releases",
             "stats:about",
             "stats:accessibility",
+            "stats:alerts",
+            "stats:privacy",
         ]
 
     def location(self, name):

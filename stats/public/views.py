@@ -69,7 +69,10 @@ def year_context(request, year, page, *, preview=None, old_version=False):
         "old_version": old_version,
         "canonical_url": permalink,
         "card_url": card_url(request, release),
-        "structured": structured_data.dataset_for_year(request, year, release),
+        # Only a published, current page carries it (a preview has no publication yet).
+        "structured": None
+        if preview or old_version
+        else structured_data.dataset_for_year(request, year, release),
         "embed_urls": {
             card.figure.measure.slug: absolute_url(
                 request,
