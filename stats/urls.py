@@ -26,6 +26,7 @@ app_name = "stats"
 
 urlpatterns = [
     path("", cached_page(views.home), name="home"),
+    path("card.png", cached_page(views.site_card), name="site_card"),
     path("years/", cached_page(views.year_list), name="year_list"),
     path("years/<slug:slug>/", cached_page(views.year_detail), name="year"),
     path("years/<slug:slug>/card.png", cached_page(views.card), name="card"),
@@ -57,6 +58,16 @@ urlpatterns = [
     # cache is not told about; it is a small page, rarely read.
     path("about/", views.about, name="about"),
     path("data/", cached_page(open_data_views.data_page), name="data"),
+    path(
+        "data/openapi.json",
+        cached_page(views.any_origin(open_data_views.openapi)),
+        name="openapi",
+    ),
+    path(
+        "data/datapackage.json",
+        cached_page(views.any_origin(open_data_views.datapackage)),
+        name="datapackage",
+    ),
     path(
         "data/all.<format:extension>",
         cached_page(views.any_origin(open_data_views.all_data)),

@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
+import vobject
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from icalendar import Calendar
@@ -281,3 +282,74 @@ class TestThroughTheAdmin:
         client.force_login(officer)
         client.post(f"/admin/stats/releaserequest/{asked.pk}/discard/")
         assert not ReleaseRequest.objects.exists()
+
+
+class TestTheCalendarFile:
+    """/next-release.ics as RFC 5545 parsers and calendar apps read it: never a calendar with
+    no component, one event per release whatever its state, updated in place."""
+
+    def parse(self, client):
+        from stats.pagecache import page_cache
+
+        page_cache().clear()
+        body = client.get("/next-release.ics").content
+        calendar = Calendar.from_ical(body)
+        calendar.validate()  # icalendar: PRODID, VERSION and at least one component
+        assert not calendar.get_missing_tzids()  # every TZID used has its VTIMEZONE
+        parsed = vobject.readOne(body.decode(), validate=True)  # a second, stricter reader
+        for event in parsed.contents.get("vevent", []):
+            assert event.uid.value and event.dtstamp.value and event.dtstart.value
+        return body, calendar
+
+    def test_with_nothing_announced_it_is_a_calendar_to_subscribe_to_that_says_so(self, client):
+        _, calendar = self.parse(client)
+        assert calendar.walk("VEVENT") == []
+        assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+        assert (
+            str(calendar["x-wr-calname"]) == str(calendar["name"]) == "Operation Alliance results"
+        )
+        assert "No release is announced yet" in str(calendar["x-wr-caldesc"])
+        assert str(calendar["refresh-interval"].to_ical(), "ascii") == "P1D"
+
+    def test_a_provisional_month_is_a_tentative_all_day_span_that_blocks_no_time(self, client):
+        make_announcement(label="2098 results", month=datetime.date(2099, 3, 1))
+        (event,) = self.parse(client)[1].walk("VEVENT")
+        assert event.decoded("dtstart") == datetime.date(2099, 3, 1)
+        assert event.decoded("dtend") == datetime.date(2099, 4, 1)
+        assert (str(event["status"]), str(event["transp"])) == ("TENTATIVE", "TRANSPARENT")
+        assert str(event["summary"]) == "Operation Alliance: 2098 results (provisional, March 2099)"
+
+    def test_confirming_it_updates_the_same_event(self, client, officer, publishers):
+        announcement = make_announcement(label="2098 results", month=datetime.date(2099, 3, 1))
+        (before,) = self.parse(client)[1].walk("VEVENT")
+        moment = datetime.datetime(2099, 3, 12, 9, 30, tzinfo=UTC)
+        ask_and_approve(
+            ReleaseAct.CONFIRM, officer, publishers[0], announcement=announcement, release_at=moment
+        )
+        body, calendar = self.parse(client)
+        (after,) = calendar.walk("VEVENT")
+        assert str(after["uid"]) == str(before["uid"])
+        assert int(after["sequence"]) > int(before["sequence"])
+        assert str(after["status"]) == "CONFIRMED" and str(after["transp"]) == "OPAQUE"
+        assert after.decoded("dtstart") == moment
+        assert b"DTSTART;TZID=Europe/London:20990312T093000" in body  # 09:30 UK time, as said
+
+    def test_a_cancelled_provisional_release_stays_as_cancelled(self, client, officer, publishers):
+        announcement = make_announcement(label="2098 results", month=datetime.date(2099, 3, 1))
+        make_announcement(label="2099 results", at=datetime.datetime(2100, 3, 1, 9, 30, tzinfo=UTC))
+        ask_and_approve(
+            ReleaseAct.CANCEL, officer, publishers[0], announcement=announcement, reason="Merged."
+        )
+        events = {str(e["summary"]): e for e in self.parse(client)[1].walk("VEVENT")}
+        cancelled = events["Operation Alliance: 2098 results (provisional, March 2099)"]
+        assert str(cancelled["status"]) == "CANCELLED" and "Merged." in str(
+            cancelled["description"]
+        )
+        assert len({str(e["uid"]) for e in events.values()}) == 2  # a UID per release
+
+    def test_the_same_file_on_every_request_until_something_changes(self, client):
+        make_announcement(label="2099 results", at=datetime.datetime(2100, 3, 1, 9, 30, tzinfo=UTC))
+        first, _ = self.parse(client)
+        with time_machine.travel(timezone.now() + datetime.timedelta(hours=5)):
+            again, _ = self.parse(client)
+        assert first == again  # DTSTAMP is when the release last changed, not when asked

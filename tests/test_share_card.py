@@ -261,3 +261,22 @@ class TestFigureCard:
         assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
         assert response["Location"] == "/years/results-2022/card/returned.png"
         assert client.get(response["Location"]).status_code == HTTPStatus.OK
+
+
+class TestSiteCard:
+    """The card of pages that are not one year's: configuration only, fitted as the others."""
+
+    def test_long_names_still_fit_with_real_glyphs(self, settings):
+        settings.FORCE_NAME = "Police Service of the Café Owners’ Valley – " * 3
+        settings.OPERATION_NAME = "Operation Ŵ" * 20
+        settings.FORCE_AREA = "the Isles of Scilly, Cornwall and Devon " * 4
+        items = share_card.site_card_layout()
+        assert missing_glyphs(items) == set() and misplaced(items) == []
+        assert blank_margins(share_card.render(items))
+        assert items[1].text.endswith("…") and items[-1].text.endswith("…")
+
+    def test_it_is_served_and_changes_with_what_it_says(self, client, settings):
+        first = client.get("/card.png")
+        assert first.status_code == 200 and first["Content-Type"] == "image/png"
+        settings.FORCE_AREA = "Lancashire"
+        assert share_card.site_card_version() != first["ETag"].strip('"')

@@ -32,6 +32,10 @@ def uk_time(moment):
     return f"{timezone.localtime(moment):%d %b %Y %H:%M} (UK time)"
 
 
+def _public_address(request, path):
+    return settings.SITE_URL + path if settings.SITE_URL else request.build_absolute_uri(path)
+
+
 class YearWorkflowMixin:
     def get_urls(self):
         def view(function, name):
@@ -96,8 +100,10 @@ class YearWorkflowMixin:
         year = Year.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         if year is not None:
             extra_context.update(
+                # The address a journalist is given: on the public site (SITE_URL), which
+                # may not be the admin's host.
                 preview_links=[
-                    (link, request.build_absolute_uri(link.get_absolute_url()))
+                    (link, _public_address(request, link.get_absolute_url()))
                     for link in year.preview_links.prefetch_related("uses")
                 ],
                 announcement=getattr(year, "announcement", None),

@@ -20,6 +20,7 @@ def force(request):
         "force_name": settings.FORCE_NAME,
         "operation_name": settings.OPERATION_NAME,
         "force_website_url": settings.FORCE_WEBSITE_URL,
+        "force_area": settings.FORCE_AREA,
         "contact_url": settings.CONTACT_URL,
         "staff_accounts_contact": settings.STAFF_ACCOUNTS_CONTACT,
         "press_office": {

@@ -1,5 +1,6 @@
 """/feed.xml: an Atom entry for each version of each published year (its publication, then each
-correction), with an id minted once and never taken from the request (RFC 4151 tag URIs)."""
+correction), with an id minted once and never taken from the request (RFC 4151 tag URIs), and
+every link on SITE_URL when it is set (Django's feed would build them from the request's host)."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -9,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from stats.models import ReleaseVersion, Year
-from stats.public.permalinks import site_authority
+from stats.public.permalinks import site_authority, site_root, year_tag
 from stats.rules.releases import Release
 
 
@@ -41,33 +42,40 @@ class YearsFeed(Feed):
     title = f"{settings.OPERATION_NAME} results – {settings.FORCE_NAME}"
     subtitle = "Each year's results, and every correction or update to them."
 
-    def link(self):
-        return reverse("stats:home")
+    def get_object(self, request):
+        # What every method below is given: the site's address, so each link is absolute
+        # (Django leaves an absolute link as it is) and the feed object keeps no request.
+        return site_root(request)
+
+    def link(self, root):
+        return root + reverse("stats:home")
+
+    def feed_url(self, root):
+        return root + reverse("stats:feed")
 
     def feed_guid(self):
         return f"tag:{site_authority()},2022:feed"
 
-    def items(self):
-        return public_versions()
+    def items(self, root):
+        return [(*item, root) for item in public_versions()]
 
     def item_title(self, item):
-        year, version, _ = item
+        year, version, *_ = item
         if version.number == 1:
             return version.content["title"]
         return f"{version.content['title']}: updated (version {version.number})"
 
     def item_link(self, item):
-        return item[0].get_absolute_url()
+        return item[3] + item[0].get_absolute_url()
 
     def item_guid(self, item):
-        year, version, _ = item
-        minted = year.published_at.date().isoformat()
-        return f"tag:{site_authority()},{minted}:year-{year.pk}/version-{version.number}"
+        year, version, *_ = item
+        return f"{year_tag(year)}/version-{version.number}"
 
     item_guid_is_permalink = False
 
     def item_description(self, item):
-        year, version, _ = item
+        year, version, *_ = item
         release = Release.of(year, version)
         lines = []
         if version.note is not None:

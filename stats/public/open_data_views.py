@@ -1,6 +1,8 @@
 """Open data: each year's figures (its current version, or any earlier one) and all figures as
 CSV and JSON, and the /data/ page."""
 
+import json
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -8,9 +10,9 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from stats.models import Year
-from stats.public import open_data
+from stats.public import data_descriptions, open_data
 from stats.public.permalinks import absolute_url, published_year_view
-from stats.public.structured_data import dataset
+from stats.public.structured_data import dataset_for_all
 from stats.rules.releases import Release
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8; header=present", "json": "application/json"}
@@ -34,6 +36,7 @@ def _download(request, releases, name, extension, title, page_url, version=None)
     response["Content-Disposition"] = (
         f'attachment; filename="{open_data.filename(name, extension)}"'
     )
+    response["Link"] = data_descriptions.describedby(request, extension)
     # The ETag, and the 304 answer to a conditional request, come from ConditionalGetMiddleware.
     modified = open_data.last_modified(releases)
     if modified:
@@ -77,6 +80,22 @@ def all_data(request, extension):
     )
 
 
+def _json(document):
+    body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    return HttpResponse(body, content_type="application/json")
+
+
+def openapi(request):
+    """/data/openapi.json: the data addresses described for programs (OpenAPI 3.1)."""
+    return _json(data_descriptions.openapi(request, published_releases()))
+
+
+def datapackage(request):
+    """/data/datapackage.json: every CSV with its Table Schema (a Frictionless Data Package)."""
+    releases = list(reversed(published_releases()))
+    return _json(data_descriptions.datapackage(request, releases))
+
+
 def data_page(request):
     """Every download with its size and date, and what every column, unit and qualifier means."""
     releases = published_releases()
@@ -112,19 +131,7 @@ def data_page(request):
     for release in releases:  # as the latest release that reports each one defines it
         for figure in release.shown:
             measures[figure.measure.slug] = figure.measure
-    structured = dataset(
-        name=f"{settings.OPERATION_NAME} results: {settings.FORCE_NAME}",
-        description=f"Every published figure of {settings.OPERATION_NAME}, {settings.FORCE_NAME}'s "
-        "operation against serious and organised crime, by year and measure.",
-        url=absolute_url(request, reverse("stats:data")),
-        releases=releases,
-        downloads={
-            extension: absolute_url(
-                request, reverse("stats:all_data", kwargs={"extension": extension})
-            )
-            for extension in EXTENSIONS
-        },
-    )
+    structured = dataset_for_all(request, releases)
     context = {
         "files": files,
         "columns": open_data.COLUMNS,

@@ -20,11 +20,25 @@ def site_authority():
     return named[0] if named else "localhost"
 
 
-def absolute_url(request, path):
-    """The public address of a path: on SITE_URL when set, else on the request's own host."""
+def year_tag(year):
+    """A year's identity for programs (RFC 4151 tag URI): minted from the site's own host name,
+    the day it was first published and its record's number, so no new address or host name
+    changes it. Its feed entries and its Dataset identifier are made from it."""
+    return f"tag:{site_authority()},{year.published_at.date().isoformat()}:year-{year.pk}"
+
+
+def site_root(request):
+    """The site's public address, with no slash at the end: SITE_URL when set, else the
+    request's own scheme and host."""
     if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
+        return settings.SITE_URL
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def absolute_url(request, path):
+    """The public address of a path (which starts with /): on SITE_URL when set, else on the
+    request's own host. Every absolute address the site writes comes from here."""
+    return site_root(request) + path
 
 
 def published_year_view(view=None, *, say_if_withdrawn=False):

@@ -265,3 +265,63 @@ def figure_card_version(release, card):
 
 def draw_figure_card(release, card):
     return render(figure_card_layout(release, card))
+
+
+def site_card_layout():
+    """The site's own card, for pages that are not one year's: who publishes, what the site
+    is, and what it holds, in the year cards' style. Configuration only, never a figure."""
+    right = WIDTH - MARGIN
+    items = [
+        _single_line(
+            (MARGIN, 50),
+            settings.FORCE_NAME,
+            "regular",
+            (30, 24),
+            PALE,
+            (MARGIN, 40, right, 90),
+        ),
+        _single_line(
+            (MARGIN, 95),
+            f"{settings.OPERATION_NAME} results",
+            "bold",
+            (64, 40),
+            WHITE,
+            (MARGIN, 90, right, 185),
+        ),
+        Text(
+            (MARGIN, 330),
+            "Every year’s figures",
+            "bold",
+            fit_size("Every year’s figures", "bold", 96, 40, right - MARGIN),
+            YELLOW,
+            (MARGIN, 200, right, 360),
+            anchor="ls",
+        ),
+    ]
+    what = (
+        f"Serious and organised crime in {settings.FORCE_AREA}: what the operation did each "
+        "year, with charts, corrections in the open and data to download."
+    )
+    items += _lines(
+        (MARGIN, 400),
+        what,
+        "regular",
+        36,
+        WHITE,
+        (MARGIN, 390, right, 600),
+        max_lines=4,
+        leading=48,
+    )
+    return items
+
+
+def site_card_text():
+    return [item.text for item in site_card_layout()]
+
+
+def site_card_version():
+    return hashlib.sha256("\n".join(site_card_text()).encode()).hexdigest()[:16]
+
+
+def draw_site_card():
+    return render(site_card_layout())

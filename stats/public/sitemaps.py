@@ -1,7 +1,10 @@
 """/sitemap.xml: every canonical public page with its last modification time (not the home
 page, whose canonical address is the latest year's; not versions or previews, which are not
-indexed)."""
+indexed), each on SITE_URL when it is set, whatever host the request came in by."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -13,7 +16,23 @@ def _releases():
     return [Release.of(year) for year in Year.objects.published().with_release()]
 
 
-class YearSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Django writes each address as protocol://domain + path, from the request unless told:
+    told SITE_URL's scheme and the rest of it (host, port, any path), the addresses are the
+    permalinks (stats/public/permalinks.py absolute_url)."""
+
+    def get_protocol(self, protocol=None):
+        if settings.SITE_URL:
+            return urlsplit(settings.SITE_URL).scheme
+        return super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        if settings.SITE_URL:
+            return settings.SITE_URL.split("://", 1)[1]
+        return super().get_domain(site)
+
+
+class YearSitemap(SiteSitemap):
     def items(self):
         return _releases()
 
@@ -24,7 +43,7 @@ class YearSitemap(Sitemap):
         return release.last_updated
 
 
-class MeasureSitemap(Sitemap):
+class MeasureSitemap(SiteSitemap):
     def items(self):
         self._updated = {}
         for release in _releases():
@@ -42,7 +61,7 @@ class MeasureSitemap(Sitemap):
         return self._updated[slug]
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteSitemap):
     """The pages that change whenever any year does, and the site's own pages."""
 
     def items(self):
@@ -53,6 +72,8 @@ class PageSitemap(Sitemap):
             "stats:releases",
             "stats:about",
             "stats:accessibility",
+            "stats:alerts",
+            "stats:privacy",
         ]
 
     def location(self, name):

@@ -4,10 +4,12 @@ data.csv and data.json give its figures. These addresses never change."""
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
 from stats.public import open_data_views, pages
-from stats.public.permalinks import published_year_view
-from stats.public.views import year_context
+from stats.public.permalinks import absolute_url, published_year_view
+from stats.public.views import card_url, year_context
+from stats.rules.releases import Release
 
 
 def _version(year, number):
@@ -20,7 +22,8 @@ def _version(year, number):
 @published_year_view
 def version_list(request, year):
     versions = year.versions.select_related("note").order_by("-number")
-    response = render(request, "stats/version_list.html", {"year": year, "versions": versions})
+    context = {"year": year, "versions": versions, "card_url": card_url(request, Release.of(year))}
+    response = render(request, "stats/version_list.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -31,6 +34,9 @@ def version_detail(request, year, number):
     old = version.pk != year.current_version_id
     context = year_context(request, year, pages.version_page(year, version), old_version=old)
     context["shown_version"] = version
+    # Its own address: a version is cited as it stood, and is not the year's page.
+    address = reverse("stats:version", kwargs={"slug": year.slug, "number": version.number})
+    context["page_url"] = absolute_url(request, address)
     response = render(request, "stats/year_detail.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response

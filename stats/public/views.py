@@ -43,13 +43,24 @@ def release_body(release, version_pk, *, preview, old_version):
     return body
 
 
+def card_url(request, release):
+    """The year's share image as the current version draws it: its address changes with it."""
+    path = reverse("stats:card", kwargs={"slug": release.slug})
+    return absolute_url(request, f"{path}?v={share_card.card_version(release)}")
+
+
+def figure_card_url(request, release, card):
+    path = reverse(
+        "stats:figure_card", kwargs={"slug": release.slug, "measure": card.figure.measure.slug}
+    )
+    return absolute_url(request, f"{path}?v={share_card.figure_card_version(release, card)}")
+
+
 def year_context(request, year, page, *, preview=None, old_version=False):
     """What every rendering of a year's page needs beyond `page` (stats/public/pages.py)."""
     release = page["release"]
     body = release_body(release, page["version_pk"], preview=preview, old_version=old_version)
     permalink = absolute_url(request, year.get_absolute_url())
-    version = share_card.card_version(release)
-    card = reverse("stats:card", kwargs={"slug": year.slug}) + f"?v={version}"
     return {
         **page,
         "year": year,
@@ -57,8 +68,11 @@ def year_context(request, year, page, *, preview=None, old_version=False):
         "preview": preview,
         "old_version": old_version,
         "canonical_url": permalink,
-        "card_url": absolute_url(request, card),
-        "structured": structured_data.dataset_for_year(request, release),
+        "card_url": card_url(request, release),
+        # Only a published, current page carries it (a preview has no publication yet).
+        "structured": None
+        if preview or old_version
+        else structured_data.dataset_for_year(request, year, release),
         "embed_urls": {
             card.figure.measure.slug: absolute_url(
                 request,
@@ -104,6 +118,13 @@ def card(request, year):
     return response
 
 
+def site_card(request):
+    """The site's share image, for pages that are not one year's (stats/public/share_card.py)."""
+    response = HttpResponse(share_card.draw_site_card(), content_type="image/png")
+    response["ETag"] = f'"{share_card.site_card_version()}"'
+    return response
+
+
 @published_year_view
 def figure_card(request, year, measure):
     """One figure's share image: its number big, what it counts and what changed."""
@@ -141,6 +162,12 @@ def measure_detail(request, slug):
     context = pages.measure_page([Release.of(year) for year in years], slug)
     if context is None:
         raise Http404("No published figures for this measure.")
+    latest = context["summary"]["latest"]
+    context["card_url"] = figure_card_url(request, latest.release, latest.release.card(slug))
+    published = [row.release for row in context["rows"]]
+    context["structured"] = structured_data.dataset_for_measure(
+        request, context["measure"], published
+    )
     # One year alone is a sentence, not a chart. Each run of comparable years has a scale of
     # its own, so no bar is set against one counted another way.
     context["charts"] = (

@@ -99,7 +99,7 @@ def test_no_heading_repeats_the_title(browser, demo_site):
 
 def test_a_reporter_finds_the_link_citation_data_and_a_person_without_scrolling(browser, demo_site):
     page = open_at(browser, PHONE, demo_site + "/years/2022/")
-    kit = page.get_by_role("list", name="For journalists")
+    kit = page.get_by_role("navigation", name="For journalists")
     for name in ["Permanent link", "Cite this", "CSV", "JSON", "Press office", "01768 217 000"]:
         assert visible_without_scrolling(page, kit.get_by_role("link", name=name, exact=True))
     expect(kit.get_by_role("link", name="Permanent link")).to_have_attribute(

@@ -14,7 +14,7 @@ def demo_site(live_server):
 def test_a_resident_opens_the_site_and_finds_the_headline_figures(page, demo_site):
     page.goto(demo_site + "/")
     expect(page).to_have_title(
-        "Operation Alliance results 2022 – Operation Alliance – Cumbria Constabulary"
+        "Operation Alliance results 2022 – Cumbria Constabulary"  # the operation named once
     )
     headlines = page.get_by_role("region", name="Main points")
     for value in ["nearly £4m", "£1.5m", "£550,000", "up 40%"]:
