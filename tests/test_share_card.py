@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from stats.models import Figure, Year
 from stats.models.enums import Qualifier, Unit, YearState
-from stats.public import share_card
+from stats.public import card_text, share_card
 from stats.rules.releases import Release
 
 from .factories import make_figure, make_measure, make_year, release
@@ -30,7 +30,7 @@ LONG_QUALIFIED = "more than £1,534,210.50"
 @functools.cache
 def character_map(weight):
     """Code point -> glyph name, for the font file the card draws this weight with."""
-    return TTFont(share_card.FONT_DIR / share_card.FONT_FILES[weight]).getBestCmap()
+    return TTFont(card_text.FONT_DIR / card_text.FONT_FILES[weight]).getBestCmap()
 
 
 def missing_glyphs(items):
@@ -154,24 +154,24 @@ class TestEveryCharacterHasAGlyph:
 
     def test_the_check_itself_catches_a_missing_glyph(self):
         box = (0, 0, *share_card.SIZE)
-        items = [share_card.Text((60, 60), "£4m 中", "bold", 40, share_card.WHITE, box)]
+        items = [card_text.Text((60, 60), "£4m 中", "bold", 40, share_card.WHITE, box)]
         assert missing_glyphs(items) == {("bold", "中")}
 
     def test_the_font_is_the_projects_own_and_never_the_machines(self, monkeypatch, tmp_path):
-        for name in share_card.FONT_FILES.values():
-            assert (share_card.FONT_DIR / name).is_file()
-        assert share_card.FONT_DIR == Path(share_card.__file__).resolve().parent / "fonts"
-        assert (share_card.FONT_DIR / "LICENCE").is_file()
+        for name in card_text.FONT_FILES.values():
+            assert (card_text.FONT_DIR / name).is_file()
+        assert card_text.FONT_DIR == Path(share_card.__file__).resolve().parent / "fonts"
+        assert (card_text.FONT_DIR / "LICENCE").is_file()
         # Without the project's file there is no card: no quiet fallback to a system font of
         # the same name (DejaVu is installed on many machines, this one included perhaps).
-        monkeypatch.setattr(share_card, "FONT_DIR", tmp_path)
-        share_card.font.cache_clear()
+        monkeypatch.setattr(card_text, "FONT_DIR", tmp_path)
+        card_text.font.cache_clear()
         try:
             with pytest.raises(OSError):
-                share_card.font("regular", 30)
+                card_text.font("regular", 30)
         finally:
             monkeypatch.undo()
-            share_card.font.cache_clear()
+            card_text.font.cache_clear()
 
 
 class TestLayout:
@@ -198,11 +198,11 @@ class TestLayout:
 
     def test_a_huge_title_and_name_still_fit(self):
         box = (share_card.MARGIN, 0, share_card.WIDTH - share_card.MARGIN, 0)
-        assert share_card.fit_line("W" * 300, "bold", 40, box[2] - box[0]).endswith("…")
-        lines = share_card.wrap("Ŵ" * 300, "regular", 28, share_card.COLUMN_WIDTH, 2)
+        assert card_text.fit_line("W" * 300, "bold", 40, box[2] - box[0]).endswith("…")
+        lines = card_text.wrap("Ŵ" * 300, "regular", 28, share_card.COLUMN_WIDTH, 2)
         assert len(lines) == 2 and lines[1].endswith("…")
         for line in lines:
-            assert share_card.font("regular", 28).getlength(line) <= share_card.COLUMN_WIDTH
+            assert card_text.font("regular", 28).getlength(line) <= share_card.COLUMN_WIDTH
 
 
 class TestDemoCard:

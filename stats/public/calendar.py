@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone
 
 from stats.models import AnnouncementChange, ReleaseAnnouncement
 from stats.models.enums import AnnouncementStatus
@@ -66,6 +65,8 @@ def _summary(announcement):
 def _event(announcement, url):
     """One release as one event, whatever its state: its UID never changes and its SEQUENCE
     rises at each change, so an app moves, confirms or cancels the event it already has."""
+    from icalendar import Event  # see calendar_file()
+
     changes = list(announcement.changes.all())
     event = Event()
     event.add("uid", uid(announcement))
@@ -100,6 +101,10 @@ def calendar_file(announcements, url):
     """Every announced release as an event, and the UK's time zone, which the events' times
     are given in: never a calendar with no component (RFC 5545 asks for one), so with nothing
     announced an app subscribes to an empty calendar that says so and fills as dates come."""
+    # Loaded by the first calendar file asked for (then cached), not by every worker: icalendar
+    # is some eighty modules.
+    from icalendar import Calendar, Timezone
+
     calendar = Calendar()
     name = f"{settings.OPERATION_NAME} results"
     calendar.add("prodid", f"-//{settings.FORCE_NAME}//{name}//EN")

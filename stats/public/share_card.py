@@ -7,151 +7,23 @@ value shrinks until it fits its column (a number is never cut short: that would 
 claims), a measure's name wraps to two lines and then ends with "…", anything else ends with
 "…" on one.
 
-A card is first laid out as a list of `Text` pieces, each with the box it must stay inside,
-then drawn: tests check the layout (every character has a glyph, nothing leaves the canvas
-or overlaps) and the drawing is exactly that layout.
+Text is measured and fitted in stats/public/card_text.py. A card is first laid out as a list
+of `Text` pieces, each with the box it must stay inside, then drawn: tests check the layout
+(every character has a glyph, nothing leaves the canvas or overlaps) and the drawing is
+exactly that layout.
 """
 
-import functools
 import hashlib
 import io
-import unicodedata
-from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
-from PIL import Image, ImageDraw, ImageFont
+
+from stats.public.card_text import Text, clean, fit_size, single_line, text_lines
 
 SIZE = WIDTH, HEIGHT = (1200, 630)
 NAVY, WHITE, YELLOW, PALE = "#0b2d5b", "#ffffff", "#ffdd00", "#c9d6ea"
 MARGIN = 60
 BAR = 12  # the yellow band along the top
-ELLIPSIS = "…"
-
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
-
-
-@functools.lru_cache(maxsize=64)
-def font(weight, size):
-    """DejaVu Sans from stats/public/fonts/ at this size, and never one of the machine's fonts.
-
-    ImageFont.truetype() is not used: when a file fails to open it quietly looks for a file of
-    the same name among the machine's fonts. FreeTypeFont opens exactly this file or fails.
-    The basic layout needs no libraqm, so a card measures the same on every machine.
-    """
-    path = FONT_DIR / FONT_FILES[weight]
-    return ImageFont.FreeTypeFont(str(path), size, layout_engine=ImageFont.Layout.BASIC)
-
-
-@dataclass(frozen=True)
-class Text:
-    """One line of text on a card, and the box (left, top, right, bottom) it must stay in."""
-
-    xy: tuple[int, int]
-    text: str
-    weight: str
-    size: int
-    fill: str
-    box: tuple[int, int, int, int]
-    anchor: str = "la"  # x is the left edge; y the top (ascender) or, with "ls", the baseline
-
-    @property
-    def font(self):
-        return font(self.weight, self.size)
-
-
-def clean(text):
-    """One line of text: composed accents (e + ◌́ becomes é), no line breaks or runs of spaces."""
-    return " ".join(unicodedata.normalize("NFC", str(text)).split())
-
-
-def _width(text, weight, size):
-    return font(weight, size).getlength(text)
-
-
-def _longest_fitting_prefix(text, weight, size, width, suffix=""):
-    """How many characters of `text` fit in `width` with `suffix` after them (at least 0)."""
-    low, high = 0, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if _width(text[:middle].rstrip() + suffix, weight, size) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def fit_line(text, weight, size, width):
-    """The text on one line of `width` pixels: whole if it fits, else cut short with "…",
-    at a space when one is near enough to the end."""
-    text = clean(text)
-    if _width(text, weight, size) <= width:
-        return text
-    cut = _longest_fitting_prefix(text, weight, size, width, ELLIPSIS)
-    kept = text[:cut]
-    space = kept.rfind(" ")
-    if space > cut * 2 // 3:
-        kept = kept[:space]
-    return kept.rstrip(" ,;:–-") + ELLIPSIS
-
-
-def wrap(text, weight, size, width, max_lines):
-    """The text in at most `max_lines` lines of `width` pixels, the last ending in "…" when it
-    does not all fit. A word too long for a line on its own is broken where it must be."""
-    lines, current = [], ""
-    for word in clean(text).split(" "):
-        candidate = f"{current} {word}" if current else word
-        if _width(candidate, weight, size) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        while _width(word, weight, size) > width:
-            cut = max(1, _longest_fitting_prefix(word, weight, size, width))
-            lines.append(word[:cut])
-            word = word[cut:]
-        current = word
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        rest = " ".join(lines[max_lines - 1 :])
-        lines = lines[: max_lines - 1]
-        # The rest never fits whole (it spilled over), so this always ends in "…".
-        last = fit_line(rest, weight, size, width)
-        lines.append(last if last.endswith(ELLIPSIS) else last + ELLIPSIS)
-    return lines
-
-
-def fit_size(text, weight, largest, smallest, width):
-    """The largest font size, from `largest` down to `smallest`, at which the text fits."""
-    text = clean(text)
-    length = _width(text, weight, largest)
-    if length <= width:
-        return largest
-    # Width grows almost in proportion to size: start near the answer, then step down.
-    size = max(smallest, min(largest, int(largest * width / length)))
-    while size < largest and _width(text, weight, size + 1) <= width:
-        size += 1
-    while size > smallest and _width(text, weight, size) > width:
-        size -= 1
-    return size
-
-
-def _single_line(xy, text, weight, sizes, fill, box):
-    """A line that shrinks from the first size to the second, then ends with "…"."""
-    width = box[2] - box[0]
-    largest, smallest = sizes
-    size = fit_size(text, weight, largest, smallest, width)
-    return Text(xy, fit_line(text, weight, size, width), weight, size, fill, box)
-
-
-def _lines(xy, text, weight, size, fill, box, *, max_lines, leading):
-    x, y = xy
-    return [
-        Text((x, y + number * leading), line, weight, size, fill, box)
-        for number, line in enumerate(wrap(text, weight, size, box[2] - box[0], max_lines))
-    ]
 
 
 def _masthead(release, *, title_sizes):
@@ -159,8 +31,8 @@ def _masthead(release, *, title_sizes):
     right = WIDTH - MARGIN
     by = f"{settings.FORCE_NAME} · {settings.OPERATION_NAME}"
     return [
-        _single_line((MARGIN, 50), by, "regular", (30, 24), PALE, (MARGIN, 40, right, 90)),
-        _single_line(
+        single_line((MARGIN, 50), by, "regular", (30, 24), PALE, (MARGIN, 40, right, 90)),
+        single_line(
             (MARGIN, 95), release.title, "bold", title_sizes, WHITE, (MARGIN, 90, right, 175)
         ),
     ]
@@ -189,7 +61,7 @@ def year_card_layout(release):
         items.append(
             Text((x, top + 76), clean(figure.display), "bold", size, YELLOW, box, anchor="ls")
         )
-        items += _lines(
+        items += text_lines(
             (x, top + 104), figure.label, "regular", 28, WHITE, box, max_lines=2, leading=36
         )
     return items
@@ -206,14 +78,14 @@ def figure_card_layout(release, card):
         Text((MARGIN, 330), clean(figure.display), "bold", size, YELLOW, value_box, anchor="ls")
     )
     label_box = (column[0], 380, column[2], 490)
-    items += _lines(
+    items += text_lines(
         (MARGIN, 385), figure.label, "regular", 40, WHITE, label_box, max_lines=2, leading=52
     )
     change = card.change
     if change:
         change = change[:1].upper() + change[1:]
         items.append(
-            _single_line(
+            single_line(
                 (MARGIN, 520), change, "regular", (32, 24), PALE, (MARGIN, 510, column[2], 600)
             )
         )
@@ -222,6 +94,9 @@ def figure_card_layout(release, card):
 
 def render(items):
     """The PNG of a card with these pieces of text."""
+    # Pillow is loaded by the first card drawn (a cached image, rarely), not by every worker.
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", SIZE, NAVY)
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, 0, WIDTH, BAR], fill=YELLOW)
@@ -267,42 +142,38 @@ def draw_figure_card(release, card):
     return render(figure_card_layout(release, card))
 
 
+def site_card_text():
+    """Everything the site's card says, in order (configuration only, never a figure): the
+    card changes exactly when this does. Read on every page that shares the site's card, so
+    it is the words, not their measured layout."""
+    return [
+        settings.FORCE_NAME,
+        f"{settings.OPERATION_NAME} results",
+        "Every year’s figures",
+        f"Serious and organised crime in {settings.FORCE_AREA}: what the operation did each "
+        "year, with charts, corrections in the open and data to download.",
+    ]
+
+
 def site_card_layout():
     """The site's own card, for pages that are not one year's: who publishes, what the site
-    is, and what it holds, in the year cards' style. Configuration only, never a figure."""
+    is, and what it holds, in the year cards' style."""
+    force, site, headline, what = site_card_text()
     right = WIDTH - MARGIN
     items = [
-        _single_line(
-            (MARGIN, 50),
-            settings.FORCE_NAME,
-            "regular",
-            (30, 24),
-            PALE,
-            (MARGIN, 40, right, 90),
-        ),
-        _single_line(
-            (MARGIN, 95),
-            f"{settings.OPERATION_NAME} results",
-            "bold",
-            (64, 40),
-            WHITE,
-            (MARGIN, 90, right, 185),
-        ),
+        single_line((MARGIN, 50), force, "regular", (30, 24), PALE, (MARGIN, 40, right, 90)),
+        single_line((MARGIN, 95), site, "bold", (64, 40), WHITE, (MARGIN, 90, right, 185)),
         Text(
             (MARGIN, 330),
-            "Every year’s figures",
+            headline,
             "bold",
-            fit_size("Every year’s figures", "bold", 96, 40, right - MARGIN),
+            fit_size(headline, "bold", 96, 40, right - MARGIN),
             YELLOW,
             (MARGIN, 200, right, 360),
             anchor="ls",
         ),
     ]
-    what = (
-        f"Serious and organised crime in {settings.FORCE_AREA}: what the operation did each "
-        "year, with charts, corrections in the open and data to download."
-    )
-    items += _lines(
+    items += text_lines(
         (MARGIN, 400),
         what,
         "regular",
@@ -313,10 +184,6 @@ def site_card_layout():
         leading=48,
     )
     return items
-
-
-def site_card_text():
-    return [item.text for item in site_card_layout()]
 
 
 def site_card_version():
