@@ -26,6 +26,14 @@ def post(client, address, kinds=("release",), ip="198.51.100.7", **extra):
     return client.post(SUBSCRIBE, {"email": address, "kinds": list(kinds), **extra}, REMOTE_ADDR=ip)
 
 
+@pytest.mark.parametrize("page", ["/years/2022/", "/releases/"])
+def test_readers_can_subscribe_where_they_read_about_releases(client, public_year, page):
+    body = client.get(page).content.decode()
+    assert 'action="/alerts/subscribe/"' in body
+    for kind in ("release", "correction", "calendar"):
+        assert f'value="{kind}"' in body
+
+
 def test_a_new_address_waits_for_confirmation_and_is_sent_one_email(client):
     answer = post(client, "reader@example.org", kinds=["release", "calendar"])
     assert answer.status_code == HTTPStatus.OK

@@ -120,7 +120,7 @@ def problems(messages):
 
 
 @pytest.mark.server
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # a withdrawal must commit to reach the public page
 def test_the_nu_html_checker_finds_nothing_on_any_page(client, tmp_path, monkeypatch, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     build_site()
