@@ -48,8 +48,9 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Load the application once in the master and fork workers from it: they start in a moment
-# (a replaced worker is serving again at once) and share memory. Nothing touches the database
-# at import time, so no connection is shared across the fork.
+# (a replaced worker is serving again at once) and share memory, including what
+# alliance/wsgi.py's warm_up() loads for their first pages. Nothing touches the database at
+# import time, so no connection is shared across the fork.
 preload_app = True
 # Replace each worker after this many requests (0: never). A new worker starts with an empty
 # page cache, so recycling often costs renders; turn on only to contain a memory leak.
