@@ -100,11 +100,13 @@ def gunicorn(env, port=None, log=None):
 
 
 class Browser:
-    """Just enough of a browser: cookies, headers, no redirects followed, timings. Cookies are
-    kept by hand: the server sees HTTPS (X-Forwarded-Proto) and marks them Secure."""
+    """Just enough of a browser: cookies, headers, no redirects followed. Cookies are kept by
+    hand: the server sees HTTPS (X-Forwarded-Proto) and marks them Secure. A page that does
+    not answer within `timeout` seconds is a hang, and raises."""
 
-    def __init__(self, base):
+    def __init__(self, base, timeout=30):
         self.base = base
+        self.timeout = timeout
         self.cookies = {}
         self.opener = urllib.request.build_opener(NoRedirect)
 
@@ -115,12 +117,10 @@ class Browser:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310
-        started = time.monotonic()
         try:
-            response = self.opener.open(request, timeout=30)
+            response = self.opener.open(request, timeout=self.timeout)
         except urllib.error.HTTPError as error:
             response = error
-        response.elapsed = time.monotonic() - started
         response.text = response.read().decode()
         for cookie in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = cookie.partition("=")

@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
 
@@ -317,8 +318,9 @@ def test_under_load_stopping_a_web_server_the_worker_redis_and_the_database_cost
         started = time.monotonic()
         for at, action, service in faults:
             time.sleep(max(0, at - (time.monotonic() - started)))
+            begun = datetime.now(UTC).replace(microsecond=0)  # nginx logs whole seconds
             stack.compose(action, service)
-            done.append((round(time.monotonic() - started), action, service))
+            done.append((begun, action, service))
 
     thread = threading.Thread(target=inflict)
     thread.start()
@@ -327,10 +329,14 @@ def test_under_load_stopping_a_web_server_the_worker_redis_and_the_database_cost
     try:
         assert [d[1:] for d in done] == [f[1:] for f in faults], done
         assert "Non-2xx or 3xx responses" not in output, output
-        slow = [line for line in stack.json_lines("proxy") if line.get("duration", 0) > 5]
-        assert "Socket errors" not in output, (output, done, slow)
-        requests = int(re.search(r"(\d+) requests in", output).group(1))
-        assert requests > 1000, output
+        proxy = stack.json_lines("proxy")
+        slow = [line for line in proxy if line.get("duration", 0) > 5]
+        assert "Socket errors" not in output, (output, done, slow)  # wrk's timeouts among them
+        # Pages kept coming after each fault began, not only before the first.
+        served = [datetime.fromisoformat(line["time"]) for line in proxy
+                  if line["status"] == HTTPStatus.OK and "?n=" in line["path"]]  # fmt: skip
+        for begun, action, service in done:
+            assert any(time >= begun for time in served), (action, service, output)
         print(output)
     finally:
         stack.compose("start", "web-1", "worker")
@@ -338,13 +344,11 @@ def test_under_load_stopping_a_web_server_the_worker_redis_and_the_database_cost
 
 
 def test_a_web_server_stops_gracefully(stack):
-    started = time.monotonic()
     stack.compose("stop", "web-2")
-    took = time.monotonic() - started
     try:
         # gunicorn got SIGTERM itself and finished: exit 0, not SIGKILL's 137 at the timeout.
         assert stack.inspect("web-2", "{{.State.ExitCode}}") == "0"
-        assert took < 15 and "Shutting down: Master" in stack.logs("web-2")
+        assert "Shutting down: Master" in stack.logs("web-2")
     finally:
         stack.compose("start", "web-2")
         wait_healthy(stack, "web-2")

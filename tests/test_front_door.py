@@ -98,11 +98,10 @@ def test_fifty_slow_clients_leave_a_visitor_served_at_once(door):
         for _ in range(3):
             for connection in clients:
                 connection.sock.sendall(b"X-Slow: 1\r\n")  # one more header line, never the end
-            started = time.monotonic()
+            # Without the proxy, gunicorn's threads wait on the slow clients and the visitor
+            # waits with them, past the connection's timeout: how fast it is is make bench's.
             response = door.request("GET", "/years/2022/")
-            # A functional bound, far above the milliseconds it takes: without the proxy,
-            # gunicorn's threads wait on the slow clients and the visitor waits with them.
-            assert response.status == HTTPStatus.OK and time.monotonic() - started < 1.0
+            assert response.status == HTTPStatus.OK
             time.sleep(0.5)
     finally:
         for connection in clients:

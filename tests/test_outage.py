@@ -69,7 +69,8 @@ def test_the_site_rides_out_a_database_outage_and_recovers_without_a_restart(dat
         pytest.skip("no way to run PostgreSQL here")
     env, stop_database, start_database = database
     with gunicorn(env) as url:
-        browser = Browser(url)
+        # Refused connections must not hang a request: one that waits 10 s fails the test.
+        browser = Browser(url, timeout=10)
         pages = ["/", "/years/2022/", "/data/all.csv", "/feed.xml"]
         before = {path: browser.get(path).text for path in pages}
         assert browser.get("/readyz").status == HTTPStatus.OK
@@ -78,9 +79,8 @@ def test_the_site_rides_out_a_database_outage_and_recovers_without_a_restart(dat
         for path in pages:  # the last good copies, as they were
             response = browser.get(path)
             assert response.status == HTTPStatus.OK and response.text == before[path], path
-            assert response.elapsed < 10, path
         readiness = browser.get("/readyz")
-        assert readiness.status == HTTPStatus.SERVICE_UNAVAILABLE and readiness.elapsed < 10
+        assert readiness.status == HTTPStatus.SERVICE_UNAVAILABLE
         assert browser.get("/healthz").status == HTTPStatus.OK
         never_seen = browser.get("/measures/drugs-seized/")
         assert never_seen.status == HTTPStatus.SERVICE_UNAVAILABLE
@@ -90,7 +90,6 @@ def test_the_site_rides_out_a_database_outage_and_recovers_without_a_restart(dat
             admin.status == HTTPStatus.SERVICE_UNAVAILABLE
             and "Temporarily unavailable" in admin.text
         )
-        assert admin.elapsed < 10
 
         start_database()
         time.sleep(1.5)  # every worker's breaker closes by itself
