@@ -90,6 +90,14 @@ def test_the_first_two_fit_a_small_phone(browser, eight_headlines, path):
     assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
 
 
+def test_on_a_phone_the_header_is_two_short_lines(browser, demo_site):
+    page = open_at(browser, PHONE, demo_site + "/years/2022/")
+    name, force = page.locator(".site-name"), page.locator(".site-name__force")
+    assert force.bounding_box()["y"] < name.bounding_box()["y"] + 8  # beside it, not below
+    line = page.locator(".site-nav a").first.bounding_box()["height"]
+    assert page.locator(".site-header").bounding_box()["height"] < 4 * line
+
+
 def test_no_heading_repeats_the_title(browser, demo_site):
     page = open_at(browser, PHONE, demo_site + "/years/2022/")
     headings = page.locator("h1, h2, h3").all_inner_texts()
