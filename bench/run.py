@@ -40,7 +40,6 @@ def environment(**extra):
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "GUNICORN_ACCESS_LOG": "-",
     }
     env.update(extra)
     return env

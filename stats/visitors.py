@@ -7,6 +7,7 @@ the log of preview link uses alike.
 """
 
 import ipaddress
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -14,11 +15,16 @@ FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_F
 
 
 def from_trusted_proxy(request):
+    return _trusted(request.META.get("REMOTE_ADDR", ""), tuple(settings.TRUSTED_PROXIES))
+
+
+@lru_cache(maxsize=1024)  # asked several times a request, of a few addresses: parsed once
+def _trusted(address, proxies):
     try:
-        peer = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        peer = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(peer in ipaddress.ip_network(net, strict=False) for net in settings.TRUSTED_PROXIES)
+    return any(peer in ipaddress.ip_network(net, strict=False) for net in proxies)
 
 
 def trusted_proxy_headers(get_response):
