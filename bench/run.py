@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -64,6 +65,9 @@ def kilobytes(pid, table, name):
 
 class Server:
     def __init__(self, app, port, env, log=None):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:  # we would measure that one instead
+                raise SystemExit(f"port {port} is taken: a server left by an earlier run?")
         self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
             [GUNICORN, app, "-c", str(ROOT / "gunicorn.conf.py")],
             cwd=ROOT,
@@ -273,7 +277,11 @@ def measure_modes(env):
 
 
 def started(server):
-    wait_until_up(server.port, "/healthz")
+    try:
+        wait_until_up(server.port, "/healthz")
+    except BaseException:
+        server.stop()  # not left serving after the run
+        raise
     return server
 
 
