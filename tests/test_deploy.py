@@ -406,18 +406,11 @@ def test_three_concurrent_migration_runs_on_an_empty_database_all_succeed(stack)
 
 
 def procfile_worker():
-    """The worker's command as the Procfile names it (issue #21), or None before it exists."""
-    procfile = ROOT / "Procfile"
-    lines = procfile.read_text().splitlines() if procfile.exists() else []
-    found = [line.split(":", 1)[1].strip() for line in lines if line.startswith("worker:")]
-    return shlex.split(found[0]) if found else None
+    """The worker's command as the Procfile names it."""
+    line = next(x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("worker:"))
+    return shlex.split(line.split(":", 1)[1])
 
 
-@pytest.mark.xfail(
-    procfile_worker() is None,
-    reason="the worker (issue #21) and its Procfile line are not in this branch yet",
-    strict=True,
-)
 def test_the_worker_runs_the_procfiles_command_from_the_same_image_and_settings(stack):
     command = json.loads(stack.inspect("worker", "{{json .Config.Cmd}}"))
     assert command == procfile_worker()
