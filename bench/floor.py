@@ -3,6 +3,7 @@
 A settings module, URLconf and WSGI application in one: no middleware, no apps, no database,
 each body read once at start-up. `bench/run.py` serves it under the same gunicorn settings as
 the site, so the site's throughput can be stated as a share of what no Django page can beat.
+Like the site, it logs a line a request (gunicorn's access log, which bench/run.py turns on).
 """
 
 import json

@@ -100,12 +100,13 @@ def report(settings, modes, floor_memory, stack, release, sizes, proxy, alerts):
         f"`make bench`, {time.strftime('%Y-%m-%d %H:%M %Z')}: production settings (DEBUG off, "
         "gunicorn with gunicorn.conf.py defaults, local PostgreSQL, demo data), wrk on loopback "
         f"with {settings['connections']} connections. The floor is a minimal Django view "
-        "returning the same bytes under the same gunicorn settings (bench/floor.py). Each page "
-        f"is measured in {settings['rounds']} runs of {settings['seconds']}s taken in turns "
-        "with the floor's, after a warm-up run, so that both see the machine as it was: req/s "
-        "is their mean, p50 the median, p99 the worst run's. *cached*: the page cache's local "
-        "store (files shared by the workers); *redis*: its Redis store, as several machines "
-        "would share it.",
+        "returning the same bytes under the same gunicorn settings (bench/floor.py), logging a "
+        "line a request as the site does (gunicorn's access log; the site writes its own). "
+        f"Each page is measured in {settings['rounds']} runs of {settings['seconds']}s taken in "
+        "turns with the floor's, after a warm-up run, so that both see the machine as it was: "
+        "req/s is their mean, p50 the median, p99 the worst run's. *cached*: the page cache's "
+        "local store (files shared by the workers); *redis*: its Redis store, as several "
+        "machines would share it.",
         "",
         *HEADER,
     ]

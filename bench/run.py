@@ -208,9 +208,10 @@ def main():
         capture(SITE_PORT, bodies)
     finally:
         server.stop()
-    floor_server = Server(
-        "bench.floor:application", FLOOR_PORT, {**env, "FLOOR_BODIES": str(bodies)}
-    )
+    # Each logs a line a request, as any production server does: the site its own
+    # (stats/request_log.py, gunicorn's access log off), the floor gunicorn's access log.
+    floor_env = {**env, "FLOOR_BODIES": str(bodies), "GUNICORN_ACCESS_LOG": "-"}
+    floor_server = Server("bench.floor:application", FLOOR_PORT, floor_env)
     try:
         wait_until_up(FLOOR_PORT, "/home")
         for name in PAGES:
