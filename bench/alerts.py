@@ -23,6 +23,7 @@ import psycopg
 from aiosmtpd.controller import Controller
 
 from bench.release import SCRIPT
+from tests.servers import procfile_command
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = ["/", "/years/2022/"]
@@ -98,13 +99,6 @@ def own_database(env):
         run_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def worker_command():
-    line = next(
-        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("worker:")
-    )
-    return [sys.executable if word == "python" else word for word in line.partition(":")[2].split()]
-
-
 def measure_alerts(server_factory, wrk, env, port, subscribers=10_000, seconds=10):
     """{"subscribers", "received", "seconds", "quiet", "sending"}: "seconds" runs from just
     before the publishing command starts (a second or so of Python starting up counts
@@ -133,7 +127,7 @@ def _measure(server_factory, wrk, env, port, subscribers, seconds):
     server = server_factory(env)
     log = open(folder / "worker.log", "w")  # noqa: SIM115 - closed below
     worker = subprocess.Popen(  # noqa: S603 - the Procfile's command
-        worker_command(), cwd=ROOT, env=worker_env, stdout=log, stderr=subprocess.STDOUT
+        procfile_command("worker"), cwd=ROOT, env=worker_env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
         for path in PATHS:

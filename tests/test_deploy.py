@@ -336,7 +336,7 @@ def test_under_load_stopping_a_web_server_the_worker_redis_and_the_database_cost
         served = [datetime.fromisoformat(line["time"]) for line in proxy
                   if line["status"] == HTTPStatus.OK and "?n=" in line["path"]]  # fmt: skip
         for begun, action, service in done:
-            assert any(time >= begun for time in served), (action, service, output)
+            assert any(at >= begun for at in served), (action, service, output)
         print(output)
     finally:
         stack.compose("start", "web-1", "worker")
