@@ -1,6 +1,7 @@
-"""The WSGI application gunicorn serves. gunicorn.conf.py loads it once in the master and forks
-the workers from it, so what is loaded here is shared by every worker instead of repeated in
-each."""
+"""The WSGI application gunicorn serves: Django behind the page cache's front door, which
+answers the pages a worker holds before Django's request handling runs
+(stats/pagecache/front.py). gunicorn.conf.py loads it once in the master and forks the workers
+from it, so what is loaded here is shared by every worker instead of repeated in each."""
 
 import os
 
@@ -8,7 +9,11 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from stats.pagecache.front import PageCacheFront  # noqa: E402 - needs Django set up first
+
+application = PageCacheFront(django_application)
 
 
 def warm_up():

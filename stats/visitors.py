@@ -32,12 +32,18 @@ def trusted_proxy_headers(get_response):
     anyone else they are dropped, so no client can claim HTTPS or another address."""
 
     def middleware(request):
-        if not from_trusted_proxy(request):
-            for name in FORWARDED_HEADERS:
-                request.META.pop(name, None)
+        forget_untrusted_forwarding(request)
         return get_response(request)
 
     return middleware
+
+
+def forget_untrusted_forwarding(request):
+    """Drop X-Forwarded-* unless our own proxy sent them (the middleware above, and the page
+    cache's front door, which answers before it: stats/pagecache/front.py)."""
+    if not from_trusted_proxy(request):
+        for name in FORWARDED_HEADERS:
+            request.META.pop(name, None)
 
 
 def client_address(request):

@@ -114,6 +114,26 @@ class Entry:
     def age(self):
         return time.time() - self.stored_at
 
+    def is_current(self, state):
+        """Rendered under the current content version, and not too long ago."""
+        return self.version == state["version"] and self.age() < settings.PAGE_CACHE_SECONDS
+
+    def answer(self, accept_encoding):
+        """(status, headers, body) for a client sending this Accept-Encoding header: the
+        stored headers, with the length, encoding and ETag of the body it gets. Sent as they
+        are by the front door (front.py), and through Django by the middleware."""
+        encoding, body = self.body_for(accept_encoding)
+        headers = {name.lower(): (name, value) for name, value in self.headers.items()}
+        headers["content-length"] = ("Content-Length", str(len(body)))
+        if len(self.bodies) > 1:
+            _vary_on_encoding(headers)
+        if encoding != "identity":
+            headers["content-encoding"] = ("Content-Encoding", encoding)
+            name, etag = headers.get("etag", ("ETag", ""))
+            if etag.endswith('"'):  # each encoding's bytes differ: so do their ETags
+                headers["etag"] = (name, etag[:-1] + ETAG_SUFFIX[encoding] + '"')
+        return self.status, dict(headers.values()), body
+
     def body_for(self, accept_encoding):
         """(encoding, body) for a client sending this Accept-Encoding header."""
         if len(self.bodies) > 1 and accept_encoding:
@@ -122,6 +142,14 @@ class Entry:
                 if name in self.bodies and accepted.get(name, accepted.get("*", 0)) > 0:
                     return name, self.bodies[name]
         return "identity", self.bodies["identity"]
+
+
+def _vary_on_encoding(headers):
+    """As django.utils.cache.patch_vary_headers, on a plain dict of lower-cased names."""
+    name, vary = headers.get("vary", ("Vary", ""))
+    names = [part.strip() for part in vary.split(",") if part.strip()]
+    if "*" not in names and "accept-encoding" not in (part.lower() for part in names):
+        headers["vary"] = (name, ", ".join([*names, "Accept-Encoding"]))
 
 
 @lru_cache(maxsize=64)  # bounded: the header is the client's to vary

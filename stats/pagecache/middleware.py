@@ -1,8 +1,9 @@
 """`PageCacheMiddleware`, first in the stack: a public page in the cache is answered before
 any other middleware runs, with the headers it was stored with, in the encoding the client
-accepts. A page is rendered once per content version per deployment (the others wait for it,
-or serve the previous copy for a moment); when the database fails, a breaker opens and last
-good copies are served at cache speed until it closes."""
+accepts (a page the worker holds is answered before Django's handler, even: front.py). A page
+is rendered once per content version per deployment (the others wait for it, or serve the
+previous copy for a moment); when the database fails, a breaker opens and last good copies
+are served at cache speed until it closes."""
 
 import logging
 import time
@@ -12,12 +13,12 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, get_resolver
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from . import metrics, page_cache
 from .addresses import page_key
-from .entry import ETAG_SUFFIX, Entry
+from .entry import Entry
 from .local_store import Unavailable
 
 logger = logging.getLogger("stats.pagecache")
@@ -32,16 +33,8 @@ WAIT_SECONDS = 3.0
 
 def respond(request, entry):
     """The stored page in the encoding the client accepts; 304 when it has it already."""
-    encoding, body = entry.body_for(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-    response = HttpResponse(body, status=entry.status, headers=entry.headers)
-    response["Content-Length"] = str(len(body))
-    if len(entry.bodies) > 1:
-        patch_vary_headers(response, ("Accept-Encoding",))
-    if encoding != "identity":
-        response["Content-Encoding"] = encoding
-        etag = response.get("ETag")
-        if etag and etag.endswith('"'):  # each encoding's bytes differ: so do their ETags
-            response["ETag"] = etag[:-1] + ETAG_SUFFIX[encoding] + '"'
+    status, headers, body = entry.answer(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    response = HttpResponse(body, status=status, headers=headers)
     conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
     if entry.status == 200 and conditional:
         last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
@@ -85,11 +78,11 @@ class PageCacheMiddleware:
             if cache.database.is_open:
                 return self.unavailable(request)
             return self.get_response(request)
-        if entry is not None and self.fresh(entry, state):
+        if entry is not None and entry.is_current(state):
             metrics.MEMORY_HITS.inc()
             return respond(request, entry)
         stored = cache.load(key)
-        if stored is not None and self.fresh(stored, state):
+        if stored is not None and stored.is_current(state):
             metrics.STORE_HITS.inc()
             cache.memory.put(key, stored)
             return respond(request, stored)
@@ -101,10 +94,6 @@ class PageCacheMiddleware:
             # would then answer the GETs that follow without one.
             return self.get_response(request)
         return self.render_once(request, key, state, stored)
-
-    @staticmethod
-    def fresh(entry, state):
-        return entry.version == state["version"] and entry.age() < settings.PAGE_CACHE_SECONDS
 
     def render_once(self, request, key, state, stored):
         """Render the page unless another request is rendering it already (in any worker,
@@ -118,7 +107,7 @@ class PageCacheMiddleware:
             try:
                 # Another request may have stored it between our look and our lock.
                 stored = cache.load(key)
-                if stored is not None and self.fresh(stored, state):
+                if stored is not None and stored.is_current(state):
                     cache.memory.put(key, stored)
                     return respond(request, stored)
                 return self.render_and_store(request, key, state)
@@ -135,7 +124,7 @@ class PageCacheMiddleware:
         while time.monotonic() < deadline:
             time.sleep(0.01)
             stored = cache.load(key)
-            if stored is not None and self.fresh(stored, state):
+            if stored is not None and stored.is_current(state):
                 cache.memory.put(key, stored)
                 return respond(request, stored)
         return self.render_and_store(request, key, state)
