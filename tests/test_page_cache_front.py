@@ -7,7 +7,9 @@ test_outage.py and test_page_cache_redis.py goes through it as well."""
 import gzip
 import io
 import logging
+import os
 import re
+import time
 from wsgiref.util import setup_testing_defaults
 
 import brotli
@@ -188,3 +190,24 @@ def test_with_the_page_cache_off_every_request_reaches_django(site, headline_yea
     site()
     site()
     assert site.reached_django == 2
+
+
+def test_a_version_file_planted_as_a_link_costs_the_cache_not_the_page(site, headline_year):
+    """Replaced by a symbolic link (the store refuses to follow one), the content version
+    cannot be read: pages come from the database, uncached, until the file is back."""
+    site()
+    path = page_cache().store.version_file.path
+    os.remove(path)
+    os.symlink("/etc/hostname", path)
+    try:
+        time.sleep(1.1)  # each process looks again at the file it maps once a second
+        status, _, body = site()
+        assert status == "200 OK" and b"nearly \xc2\xa34m" in body
+        assert site.reached_django == 2
+    finally:
+        os.remove(path)
+    time.sleep(1.1)
+    site()
+    status, _, body = site()  # the file made again, a new version, the page held again
+    assert status == "200 OK" and b"nearly \xc2\xa34m" in body
+    assert site.reached_django == 3

@@ -8,6 +8,7 @@ Files are written whole and renamed into place, so a reader never sees half an e
 import os
 import tempfile
 import time
+from contextlib import contextmanager
 
 from .folder import private_folder
 from .version_file import VersionFile
@@ -15,6 +16,16 @@ from .version_file import VersionFile
 
 class Unavailable(Exception):
     """The store cannot be reached: carry on as if nothing were cached."""
+
+
+@contextmanager
+def _unavailable_on_error():
+    """The version file cannot be opened (something planted in its place, no file handles or
+    space left): pages are rendered from the database until it can, as with Redis down."""
+    try:
+        yield
+    except OSError as error:
+        raise Unavailable(str(error)) from error
 
 
 class LocalStore:
@@ -28,15 +39,18 @@ class LocalStore:
         return os.path.join(self.folder, f"{prefix}-{key}")
 
     def read_state(self):
-        return self.version_file.read()
+        with _unavailable_on_error():
+            return self.version_file.read()
 
     current_state = read_state  # memory-mapped: as cheap as any copy of it
 
     def write_state(self, state):
-        self.version_file.write(state)
+        with _unavailable_on_error():
+            self.version_file.write(state)
 
     def replace_state(self, old, new):
-        return self.version_file.replace(old, new)
+        with _unavailable_on_error():
+            return self.version_file.replace(old, new)
 
     def get(self, key):
         try:
