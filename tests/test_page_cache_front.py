@@ -17,8 +17,11 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from stats.pagecache import page_cache
+from stats.pagecache.entry import Entry
 from stats.pagecache.front import PageCacheFront
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +214,12 @@ def test_a_version_file_planted_as_a_link_costs_the_cache_not_the_page(site, hea
     status, _, body = site()  # the file made again, a new version, the page held again
     assert status == "200 OK" and b"nearly \xc2\xa34m" in body
     assert site.reached_django == 3
+
+
+@pytest.mark.parametrize("vary", [None, "Cookie", "cookie, accept-encoding", "Cookie, *", "*"])
+def test_a_stored_vary_header_gains_accept_encoding_as_django_would_add_it(vary):
+    headers = {"Content-Type": "text/html"} | ({"Vary": vary} if vary else {})
+    entry = Entry.build("v" * 32, "g" * 32, 200, headers, b"<p>words</p>" * 100)
+    django = HttpResponse(headers=headers)
+    patch_vary_headers(django, ("Accept-Encoding",))
+    assert entry.answer("br")[1]["Vary"] == django["Vary"]

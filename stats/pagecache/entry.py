@@ -148,7 +148,9 @@ def _vary_on_encoding(headers):
     """As django.utils.cache.patch_vary_headers, on a plain dict of lower-cased names."""
     name, vary = headers.get("vary", ("Vary", ""))
     names = [part.strip() for part in vary.split(",") if part.strip()]
-    if "*" not in names and "accept-encoding" not in (part.lower() for part in names):
+    if "*" in names:
+        headers["vary"] = (name, "*")
+    elif "accept-encoding" not in (part.lower() for part in names):
         headers["vary"] = (name, ", ".join([*names, "Accept-Encoding"]))
 
 
