@@ -8,7 +8,6 @@ Files are written whole and renamed into place, so a reader never sees half an e
 import os
 import tempfile
 import time
-from contextlib import contextmanager
 
 from .folder import private_folder
 from .version_file import VersionFile
@@ -16,16 +15,6 @@ from .version_file import VersionFile
 
 class Unavailable(Exception):
     """The store cannot be reached: carry on as if nothing were cached."""
-
-
-@contextmanager
-def _unavailable_on_error():
-    """The version file cannot be opened (something planted in its place, no file handles or
-    space left): pages are rendered from the database until it can, as with Redis down."""
-    try:
-        yield
-    except OSError as error:
-        raise Unavailable(str(error)) from error
 
 
 class LocalStore:
@@ -38,19 +27,28 @@ class LocalStore:
     def _path(self, prefix, key):
         return os.path.join(self.folder, f"{prefix}-{key}")
 
+    # The version file may not open (something planted in its place, no file handles or
+    # space left): then pages are rendered from the database until it does, as with Redis
+    # down. Plain try blocks: read_state is on every cached page's path.
     def read_state(self):
-        with _unavailable_on_error():
+        try:
             return self.version_file.read()
+        except OSError as error:
+            raise Unavailable(str(error)) from error
 
     current_state = read_state  # memory-mapped: as cheap as any copy of it
 
     def write_state(self, state):
-        with _unavailable_on_error():
+        try:
             self.version_file.write(state)
+        except OSError as error:
+            raise Unavailable(str(error)) from error
 
     def replace_state(self, old, new):
-        with _unavailable_on_error():
+        try:
             return self.version_file.replace(old, new)
+        except OSError as error:
+            raise Unavailable(str(error)) from error
 
     def get(self, key):
         try:
