@@ -1,7 +1,7 @@
 """The page cache's front door: a WSGI wrapper around Django's handler (alliance/wsgi.py) that
 answers a GET or HEAD for a page this worker holds at the current content version, before
-Django's request signals and middleware run. That is most of a cached page's time in the site's
-own code (bench/results.md).
+Django's request signals, middleware and HttpResponse: about half of a cached page's time in
+the site's own code, profiled (docs/decisions/0006-page-cache-layer.md).
 
 It answers only when it is sure; everything else goes on to Django, where PageCacheMiddleware
 decides as before: a host not allowed (Django's 400), a conditional request (the 304 is
