@@ -23,8 +23,7 @@ from stats.visitors import forget_untrusted_forwarding
 
 from . import metrics, page_cache
 from .addresses import page_key
-
-CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+from .middleware import CONDITIONAL
 
 
 class PageCacheFront:

@@ -24,6 +24,8 @@ from .local_store import Unavailable
 logger = logging.getLogger("stats.pagecache")
 
 CACHED_STATUSES = {200, 301}
+# A request carrying either may get a 304, which is Django's to decide (front.py leaves it here).
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 NOT_STORED_HEADERS = {"set-cookie"}
 # A render holds its page's lock at most this long (a worker killed mid-render leaves it).
 LOCK_SECONDS = 10
@@ -35,7 +37,7 @@ def respond(request, entry):
     """The stored page in the encoding the client accepts; 304 when it has it already."""
     status, headers, body = entry.answer(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     response = HttpResponse(body, status=status, headers=headers)
-    conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+    conditional = any(name in request.META for name in CONDITIONAL)
     if entry.status == 200 and conditional:
         last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
         unchanged = get_conditional_response(
