@@ -16,7 +16,7 @@ import brotli
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -155,6 +155,28 @@ def test_a_page_no_longer_current_goes_to_django_and_is_rendered_again(site, hea
     assert site.reached_django == 2
     assert status == "200 OK" and b"nearly \xc2\xa34m" in body
     assert "Rendered /years/2022/" in caplog.text
+
+
+def test_at_a_scheduled_moment_the_front_asks_the_database_nothing(site, headline_year):
+    """The version renews itself at a publication moment, asking the database when the next
+    one is: inside Django's request, after its request signals have checked the connection,
+    never in the front door."""
+    site()
+    store = page_cache().store
+    store.write_state({**store.read_state(), "until": time.time() - 1})
+    asked_before_django = []
+
+    def note(execute, sql, params, many, context):
+        if site.reached_django < 2:
+            asked_before_django.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note):
+        status, _, body = site()
+    assert status == "200 OK" and b"nearly \xc2\xa34m" in body
+    assert site.reached_django == 2
+    assert asked_before_django == []
+    assert store.read_state()["until"] != pytest.approx(time.time() - 1, abs=5)
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,10 @@ the site's own code, profiled (docs/decisions/0006-page-cache-layer.md).
 
 It answers only when it is sure; everything else goes on to Django, where PageCacheMiddleware
 decides as before: a host not allowed (Django's 400), a conditional request (the 304 is
-Django's), a static file, a page not held or no longer current, the store unreachable. Both
-send a page the same way (Entry.answer) and log the same line with the same request id
-(stats/request_log.py), from the same reading of our proxy's headers (stats/visitors.py).
+Django's), a static file, a page not held or no longer current, a content version due to
+renew (renewing asks the database), the store unreachable. Both send a page the same way
+(Entry.answer) and log the same line with the same request id (stats/request_log.py), from
+the same reading of our proxy's headers (stats/visitors.py).
 """
 
 import time
@@ -75,7 +76,7 @@ class PageCacheFront:
         entry = cache.memory.get(key)
         if entry is None:
             return None
-        state = cache.versions.current()
+        state = cache.versions.settled()
         if state is None or not entry.is_current(state):
             return None
         return entry

@@ -56,6 +56,23 @@ class Versions:
             self._missed = bool(self._missed)
             return None
 
+    def settled(self):
+        """The current state if it needs nothing done (no renewal due, nothing missed); None
+        otherwise or while the store is down. For the front door, which runs before Django's
+        request signals: a renewal asks the database when the next moment is, and that is
+        done in Django's request, after the signals have checked the connection."""
+        from .local_store import Unavailable
+
+        if self._missed is not None:
+            return None
+        try:
+            state = self.store.current_state()
+        except Unavailable:
+            return None
+        if state is None or (state["until"] is not None and time.time() >= state["until"]):
+            return None
+        return state
+
     def _renew_at_moment(self, old):
         # Derived from the old version, so every process that notices the moment writes the
         # same new one; and written only over the old, so a change saved meanwhile stands.
