@@ -9,7 +9,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from alliance import log
+from alliance import log, mail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -369,31 +369,16 @@ STAFF_ACCOUNTS_CONTACT = env.str(
 )
 
 # --- Email ---------------------------------------------------------------------------------
-# One setting says where email goes: smtp://host:port (smtp+tls://user:pass@host:587 for
-# STARTTLS), consolemail:// (printed), filemail:///path (one file per message), or
-# anymail://<provider> for a provider's API (django-anymail: postmark, mailgun, sendgrid,
-# amazon_ses, ...), with its keys as ANYMAIL_<NAME> variables. Development writes files to
-# .local/mail; production, like Django, defaults to an SMTP server on the machine itself.
+# One setting says where email goes (alliance/mail.py reads it into Django's EMAIL_* settings):
+# smtp://host:port, smtp+tls://user:password@host:587, consolemail://, filemail:///path, or
+# anymail://<provider> with the provider's keys as ANYMAIL_<NAME> variables. Development
+# writes files to .local/mail; production, like Django, sends to an SMTP server on the machine.
 EMAIL_URL = env.str(
     "EMAIL_URL",
     default="smtp://localhost:25" if PRODUCTION else f"filemail://{BASE_DIR / '.local' / 'mail'}",
 )
-_email = {} if EMAIL_URL.startswith("anymail://") else environ.Env.email_url_config(EMAIL_URL)
-EMAIL_BACKEND = _email.get(
-    "EMAIL_BACKEND",
-    f"anymail.backends.{EMAIL_URL.removeprefix('anymail://').strip('/')}.EmailBackend",
-)
-if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
-    # The same backend, which also says when a message is about to be complete, so an alert
-    # is recorded as handed over before it is (stats/alerts/smtp.py).
-    EMAIL_BACKEND = "stats.alerts.smtp.EmailBackend"
-EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
-EMAIL_PORT = _email.get("EMAIL_PORT") or 25
-EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
-EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH")
+# As django-environ's own documentation does with env.email_url().
+vars().update(mail.settings(EMAIL_URL))
 # An SMTP server that does not answer must not hold a worker for long.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # The provider's settings for django-anymail, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN=...,
