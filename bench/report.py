@@ -80,6 +80,14 @@ def memory_lines(modes, floor):
         lines.append(f"| {label} | {' | '.join(cells)} | {floor[key]:.0f} | {ratio:.2f} |")
     worst = max(modes[mode]["memory"]["worker_rss"] for mode in ("cached", "redis"))
     target = TARGETS["memory_ratio"]
+    with_database = floor["with the database"]
+    lines += [
+        "",
+        f"For reference, a worker of the floor with a database (bench/floor_db.py: the ORM, "
+        f"psycopg, the contenttypes and auth apps, one query a request): {with_database:.0f} MB "
+        f"resident, {with_database / floor['worker_rss']:.2f}× the floor's; the site's largest "
+        f"worker is {worst / with_database:.2f}× it.",
+    ]
     checks = [
         (
             f"a worker's resident memory ≤ {target}× the floor's",

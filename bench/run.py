@@ -1,6 +1,7 @@
 """`make bench`: the public pages' throughput and latency under the production configuration,
 cached (with the local store and with Redis) and uncached, each against the floor
-(bench/floor.py) measured right after it; the release moment with each store
+(bench/floor.py) measured right after it, and a worker's memory against the floor's and
+against a floor with a database (bench/floor_db.py); the release moment with each store
 (bench/release.py); the year page through the shipped proxy (bench/proxy.py); its compressed
 sizes; and, for reference, the year page's bytes through the site's own middleware with and
 without one query (bench/stack.py).
@@ -222,6 +223,7 @@ def main():
         floor_memory = floor_server.memory()
     finally:
         floor_server.stop()
+    floor_memory["with the database"] = database_floor_memory(floor_env)
     sizes = compressed_sizes({**env, "PAGE_CACHE": "true"})
     proxy = measure_proxy(
         lambda e: started(Server("alliance.wsgi:application", SITE_PORT, e)),
@@ -242,6 +244,20 @@ def main():
     shutil.rmtree(bodies, ignore_errors=True)
     settings = {"connections": CONNECTIONS, "seconds": SECONDS, "rounds": ROUNDS, "pages": PAGES}
     report(settings, modes, floor_memory, stack, release, sizes, proxy, alerts)
+
+
+def database_floor_memory(env):
+    """A worker's resident memory in the floor with a database (bench/floor_db.py), after
+    serving each page as long as the site does."""
+    server = Server("bench.floor_db:application", FLOOR_PORT, env)
+    try:
+        wait_until_up(FLOOR_PORT, "/home")
+        for name in PAGES:
+            for _ in range(ROUNDS):
+                wrk(FLOOR_PORT, f"/{name}")
+        return server.memory()["worker_rss"]
+    finally:
+        server.stop()
 
 
 def show_alerts(alerts):
