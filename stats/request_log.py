@@ -15,6 +15,9 @@ from stats.visitors import client_address, from_trusted_proxy
 logger = logging.getLogger("alliance.request")
 # What a well-behaved proxy sends (nginx: 32 hex digits); anything else is replaced.
 GOOD_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# Where the front door leaves its id in the WSGI environment (no header can reach a key with
+# a dot in it: the server names those HTTP_...).
+FRONT_DOOR_ID = "alliance.request_id"
 
 
 def request_log(get_response):
@@ -34,7 +37,10 @@ def request_log(get_response):
 
 
 def id_for(request):
-    """The proxy's X-Request-ID when our proxy sent a well-formed one, else a new id."""
+    """The proxy's X-Request-ID when our proxy sent a well-formed one, else a new id; the id
+    the page cache's front door gave a request it looked at before leaving it to Django."""
+    if chosen := request.META.get(FRONT_DOOR_ID):
+        return chosen
     given = request.META.get("HTTP_X_REQUEST_ID", "")
     trusted = given and GOOD_ID.fullmatch(given) and from_trusted_proxy(request)
     return given if trusted else uuid.uuid4().hex

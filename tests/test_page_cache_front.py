@@ -9,6 +9,7 @@ import io
 import logging
 import os
 import re
+import socket
 import time
 from wsgiref.util import setup_testing_defaults
 
@@ -23,6 +24,8 @@ from django.utils.cache import patch_vary_headers
 from stats.pagecache import page_cache
 from stats.pagecache.entry import Entry
 from stats.pagecache.front import PageCacheFront
+from stats.pagecache.redis_store import RedisStore
+from stats.pagecache.versions import Versions
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +139,29 @@ def test_an_id_and_address_from_a_stranger_are_not_believed(site, headline_year,
     assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])
     (line,) = [record for record in caplog.records if record.name == "alliance.request"]
     assert line.client == "203.0.113.9" and line.request_id == headers["X-Request-ID"]
+
+
+def test_what_the_front_logs_while_it_looks_carries_the_requests_id(site, headline_year, caplog):
+    """Redis gone as the front door asks it for the content version: the warning it logs and
+    the request's own line (Django's, which the request then reaches) say the same id."""
+    site()
+    cache, local = page_cache(), page_cache().versions
+    with socket.socket() as nothing_listens:
+        nothing_listens.bind(("127.0.0.1", 0))
+        port = nothing_listens.getsockname()[1]
+    gone = RedisStore(f"redis://127.0.0.1:{port}/0", timeout=0.5, breaker_seconds=5, heartbeat=1)
+    cache.versions = Versions(gone, cache.database)
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    try:
+        status, headers, body = site(REMOTE_ADDR="203.0.113.9")
+    finally:
+        cache.versions = local
+        gone.subscription.stop()
+    assert status == "200 OK" and b"nearly \xc2\xa34m" in body and site.reached_django == 2
+    (warning,) = [r for r in caplog.records if r.getMessage().startswith("Redis unavailable")]
+    (line,) = [record for record in caplog.records if record.name == "alliance.request"]
+    assert warning.request_id == line.request_id == headers["X-Request-ID"]
 
 
 def test_https_claimed_by_a_stranger_does_not_reach_the_https_copy(site, headline_year, settings):

@@ -8,7 +8,8 @@ decides as before: a host not allowed (Django's 400), a conditional request (the
 Django's), a static file, a page not held or no longer current, a content version due to
 renew (renewing asks the database), the store unreachable. Both send a page the same way
 (Entry.answer) and log the same line with the same request id (stats/request_log.py), from
-the same reading of our proxy's headers (stats/visitors.py).
+the same reading of our proxy's headers (stats/visitors.py); a request the front door looked
+at and left to Django keeps the id the front's own lines were logged with.
 """
 
 import time
@@ -38,13 +39,14 @@ class PageCacheFront:
             return self.application(environ, start_response)
         request = WSGIRequest(environ)
         forget_untrusted_forwarding(request)
-        entry = self.current_entry(request)
-        if entry is None:
-            return self.application(environ, start_response)
-        metrics.MEMORY_HITS.inc()
         this_id = request_log.id_for(request)
-        token = request_id.set(this_id)
+        token = request_id.set(this_id)  # on what the lookup logs too (Redis gone...)
         try:
+            entry = self.current_entry(request)
+            if entry is None:
+                environ[request_log.FRONT_DOOR_ID] = this_id  # Django's line says the same id
+                return self.application(environ, start_response)
+            metrics.MEMORY_HITS.inc()
             status, headers, body = entry.answer(environ.get("HTTP_ACCEPT_ENCODING", ""))
             headers["X-Request-ID"] = this_id
             start_response(f"{status} {HTTPStatus(status).phrase}", list(headers.items()))
