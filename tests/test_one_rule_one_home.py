@@ -43,6 +43,7 @@ RULES = {
         "stats/models/year.py",
         r"state=YearState\.PUBLISHED,\s*published_at__lte",
     ),
+    "a year is published, in SQL": ("stats/models/year_page.py", r"state\s*=\s*'published'"),
 }
 
 

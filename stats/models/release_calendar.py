@@ -7,6 +7,7 @@ from stats.models.enums import AnnouncementStatus
 
 from .change_note import AppendOnlyError
 from .public import PublicQuerySet
+from .year_page import PUBLISHED
 
 
 def when_text(release_at=None, release_month=None):
@@ -21,16 +22,17 @@ def when_text(release_at=None, release_month=None):
 
 
 # The next release, for the footer of every page: plain SQL, as the ORM's building of it cost
-# several times its running (the year page's query says more: stats/models/year_page.py).
-NEXT_SQL = """
+# several times its running (the year page's query says more: stats/models/year_page.py),
+# with that query's idea of a published year.
+NEXT_SQL = f"""
 SELECT a.* FROM stats_releaseannouncement a
   LEFT JOIN stats_year y ON y.id = a.year_id
- WHERE NOT (coalesce(y.state = 'published' AND y.published_at <= %(now)s, FALSE))
+ WHERE NOT coalesce(({PUBLISHED.format(y="y")}), FALSE)
    AND ((a.status = 'confirmed' AND a.release_at > %(now)s)
         OR (a.status = 'provisional' AND a.release_month >= %(month)s))
  ORDER BY coalesce(a.release_at::date, a.release_month), a.id
  LIMIT 1
-"""
+"""  # noqa: S608 - only the fixed fragment is formatted in
 
 
 class ReleaseAnnouncementQuerySet(PublicQuerySet):

@@ -4,8 +4,9 @@ early access to it.
 
 Written in SQL because the page is the site's most read, and building the same query with the
 ORM (four correlated subqueries and an aggregate) cost ten times what running it does. Its
-idea of "published" is YearQuerySet.published()'s, word for word; tests/test_public_vocabulary.py
-holds every public address to that rule.
+idea of "published" (PUBLISHED, which the release calendar's query uses too) is
+YearQuerySet.published()'s, word for word; tests/test_public_vocabulary.py holds every public
+address to that rule.
 """
 
 import json
