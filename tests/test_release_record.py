@@ -9,8 +9,10 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from PIL import Image
 
 from stats.models import PreviewLink, ReleaseVersion, Year
 from stats.models.enums import ReleaseAct, Unit
@@ -104,6 +106,41 @@ class TestWhatEarlyReadersSee:
             public = page(client, "/years/2023/")
         assert "£100" in public and "£999" not in public
         assert hasattr(Year.objects.get(pk=year.pk), "pending_correction")  # the edit waits
+
+    def test_a_version_replaced_before_the_release_never_becomes_public(
+        self, client, drugs, publishers, settings, tmp_path
+    ):
+        """What was taken out before a release stays out: the version approved first, its
+        photo, its figures and its place in the feed, once a second replaced it."""
+        settings.MEDIA_ROOT = tmp_path
+        moment = timezone.now() + datetime.timedelta(hours=3)
+        year = make_publishable_year("2023")
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 30), "navy").save(buffer, "PNG")
+        year.photo = SimpleUploadedFile("door.png", buffer.getvalue(), content_type="image/png")
+        year.photo_alt = "A house door, its number showing"
+        year.save()
+        year = schedule(year, publishers[1], moment)  # version 1: £100 and the photo
+        taken_out = f"/media/{year.photo.name}"
+        year.photo, year.photo_alt = None, ""
+        year.save()
+        year.figures.filter(measure=drugs).update(value=150)
+        release(year, publishers[0])  # version 2, before the release
+        with time_machine.travel(moment + datetime.timedelta(seconds=1)):
+            listing = page(client, "/years/2023/versions/")
+            feed = client.get("/feed.xml").content.decode()
+            gone = {
+                path: client.get(path).status_code
+                for path in ("/years/2023/versions/1/", "/years/2023/versions/1/data.csv",
+                             taken_out)
+            }  # fmt: skip
+            assert "£150" in page(client, "/years/2023/versions/2/")
+        assert gone == dict.fromkeys(gone, HTTPStatus.NOT_FOUND)
+        assert '<li value="2">' in listing and "/years/2023/versions/1/" not in listing
+        assert "One version was approved and then replaced before the release" in listing
+        assert "version-2" in feed and "version-1" not in feed
+        published = timezone.localtime(moment).strftime("%-d %B %Y, %H:%M")
+        assert "Published <time datetime=" in listing and published in listing
 
     def test_who_had_early_access_is_published_with_the_release(self, client, drugs, publishers):
         moment = timezone.now() + datetime.timedelta(days=3)

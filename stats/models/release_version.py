@@ -1,9 +1,29 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
 from .public import PublicQuerySet
+
+
+class ReleaseVersionQuerySet(PublicQuerySet):
+    def seen_by_public(self, now=None):
+        """Versions the public has seen, each with `public_at`, when it became public: those
+        of a published year but one approved and replaced before its year's release, which
+        early readers saw at most (and what was taken out before a release stays out)."""
+        years = self.model._meta.get_field("year").related_model.objects.published(now)
+        replaced_before_release = self.model.objects.filter(
+            year=OuterRef("year"),
+            number__gt=OuterRef("number"),
+            made_at__lte=OuterRef("year__published_at"),
+        )
+        return (
+            self.filter(year__in=years)
+            .exclude(Exists(replaced_before_release))
+            .annotate(public_at=Greatest("made_at", "year__published_at"))
+        )
 
 
 class FrozenError(Exception):
@@ -39,7 +59,7 @@ class ReleaseVersion(models.Model):
     # force allows one-person publishing, and the release then says so in public.
     second_person = models.BooleanField(default=True)
 
-    objects = PublicQuerySet.as_manager()
+    objects = ReleaseVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "number"]

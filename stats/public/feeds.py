@@ -9,32 +9,19 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from stats.models import ReleaseVersion, Year
+from stats.models import ReleaseVersion
 from stats.public.permalinks import site_authority, site_root, year_tag
 from stats.rules.releases import Release
 
 
 def public_versions():
-    """(year, version, when it became public) for every version the public saw, newest first:
-    a version approved before its year's release went public with it, and one replaced before
-    the release never did."""
-    years = {year.pk: year for year in Year.objects.published()}
+    """(year, version, when it became public) for every version the public saw, newest first."""
     versions = (
-        ReleaseVersion.objects.filter(year_id__in=years)
-        .select_related("note")
-        .order_by("year_id", "number")
+        ReleaseVersion.objects.seen_by_public()
+        .select_related("year", "note")
+        .order_by("-public_at", "-number")
     )
-    seen = []
-    by_year = {}
-    for version in versions:
-        by_year.setdefault(version.year_id, []).append(version)
-    for year_id, rows in by_year.items():
-        year = years[year_id]
-        for version, later in zip(rows, rows[1:] + [None], strict=True):
-            if later is not None and later.made_at <= year.published_at:
-                continue  # replaced before the release: only early access saw it
-            seen.append((year, version, max(version.made_at, year.published_at)))
-    return sorted(seen, key=lambda item: item[2], reverse=True)
+    return [(version.year, version, version.public_at) for version in versions]
 
 
 class YearsFeed(Feed):

@@ -13,16 +13,21 @@ from stats.rules.releases import Release
 
 
 def _version(year, number):
-    version = year.versions.filter(number=number).first()
-    if version is None or version.number > year.current_version.number:
+    version = year.versions.seen_by_public().filter(number=number).first()
+    if version is None:
         raise Http404("This year has no such version.")
     return version
 
 
 @published_year_view
 def version_list(request, year):
-    versions = year.versions.select_related("note").order_by("-number")
-    context = {"year": year, "versions": versions, "card_url": card_url(request, Release.of(year))}
+    versions = list(year.versions.seen_by_public().select_related("note").order_by("-number"))
+    context = {
+        "year": year,
+        "versions": versions,
+        "replaced_before_release": versions[0].number - len(versions),  # numbers run on
+        "card_url": card_url(request, Release.of(year)),
+    }
     response = render(request, "stats/version_list.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -214,9 +214,7 @@ def any_origin(view):
 def photo(request, name):
     """A photo, served only once a version showing it is public (older versions included)."""
     path = f"photos/{name}"
-    shown = ReleaseVersion.objects.filter(
-        year__in=Year.objects.published(), content__photo__name=path
-    )
+    shown = ReleaseVersion.objects.seen_by_public().filter(content__photo__name=path)
     if not shown.exists():
         raise Http404
     storage = Year._meta.get_field("photo").storage
