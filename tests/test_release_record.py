@@ -139,8 +139,30 @@ class TestWhatEarlyReadersSee:
         assert '<li value="2">' in listing and "/years/2023/versions/1/" not in listing
         assert "One version was approved and then replaced before the release" in listing
         assert "version-2" in feed and "version-1" not in feed
+        assert "updated (version 2)" not in feed  # it is the release, not an update to it
         published = timezone.localtime(moment).strftime("%-d %B %Y, %H:%M")
         assert "Published <time datetime=" in listing and published in listing
+
+    def test_published_at_once_after_a_cancelled_release_what_was_approved_first_stays_out(
+        self, client, drugs, publishers
+    ):
+        """Published now, a year's version is approved at its publication, not a moment after
+        it: the page does not read as updated since, and a version it replaced stays out."""
+        later = timezone.now() + datetime.timedelta(days=3)
+        year = schedule(make_publishable_year("2023"), publishers[1], later)  # version 1: £100
+        cancel = release_requests.ask(
+            ReleaseAct.CANCEL,
+            publishers[0],
+            announcement=year.announcement,
+            reason="Published with the annual report instead.",
+        )
+        release_requests.approve(cancel, publishers[1])
+        year.refresh_from_db()
+        year.figures.filter(measure=drugs).update(value=150)
+        publishing.publish(year, publishers[0])  # version 2, public at once
+        html = page(client, "/years/2023/")
+        assert "£150" in html and "Last updated" not in html
+        assert client.get("/years/2023/versions/1/").status_code == HTTPStatus.NOT_FOUND
 
     def test_who_had_early_access_is_published_with_the_release(self, client, drugs, publishers):
         moment = timezone.now() + datetime.timedelta(days=3)

@@ -48,7 +48,7 @@ class YearsFeed(Feed):
 
     def item_title(self, item):
         year, version, *_ = item
-        if version.number == 1:
+        if version.public_at == year.published_at:  # released with the year, whatever its number
             return version.content["title"]
         return f"{version.content['title']}: updated (version {version.number})"
 

@@ -78,7 +78,8 @@ COLUMNS = [
     (
         "version",
         "The version of the year's release the row comes from: 1 as first published, then one "
-        "more at each correction (every version stays at /years/<year_slug>/versions/).",
+        "more at each correction (every version stays at /years/<year_slug>/versions/). A "
+        "version replaced before the release was never published, so its number is skipped.",
     ),
 ]
 FIELDNAMES = [name for name, _ in COLUMNS]

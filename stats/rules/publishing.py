@@ -79,9 +79,13 @@ def publish(year, user, *, change_note="", seen=None):
     if problems:
         raise PublishingError(problems)
     at = None if again else announced_time(year)
+    # One moment for both: published now, the version is approved at its publication, not a
+    # moment after it (which would read as "updated since", and leave a version it replaced
+    # looking released).
+    now = timezone.now()
     year.state = YearState.PUBLISHED
     if not again:
-        year.published_at = at or timezone.now()
+        year.published_at = at or now
     approved(year, user)
     year._history_user = user
     year.save()
@@ -90,6 +94,7 @@ def publish(year, user, *, change_note="", seen=None):
         user,
         note_text=change_note if again else "",
         second_person=second_person_required(),
+        at=now,
     )
     if again:  # public again after a withdrawal: its subscribers hear of it as an update
         signals.correction_published.send(Year, year=year, note=version.note)

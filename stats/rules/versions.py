@@ -19,7 +19,7 @@ def add_change_note(year, text, user):
 def freeze(year, user, *, note_text="", second_person=True, at=None):
     """Store the year as it reads now as its next version, with its public change note (none
     for a first version), approved by `user`. Nothing new is stored when nothing a reader sees
-    changed and there is no note. `at`: when it was approved, if not now (demo data only)."""
+    changed and there is no note. `at`: when it was approved, if not now."""
     current = year.current_version
     if current is not None and not note_text and current.content == snapshot(year):
         return current
