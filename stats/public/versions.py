@@ -25,7 +25,7 @@ def version_list(request, year):
     context = {
         "year": year,
         "versions": versions,
-        "replaced_before_release": versions[0].number - len(versions),  # numbers run on
+        "replaced_before_release": versions[0].number - len(versions),  # the numbers skipped
         "card_url": card_url(request, Release.of(year)),
     }
     response = render(request, "stats/version_list.html", context)
