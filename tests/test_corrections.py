@@ -22,6 +22,7 @@ from .admin_pages import approve_form, change_url, fill, fill_figure, quote_rows
 from .factories import make_publishable_year, make_user, schedule
 
 pytestmark = pytest.mark.django_db
+HOUR = datetime.timedelta(hours=1)
 
 
 def public_page(client, slug="2022"):
@@ -132,6 +133,25 @@ class TestSecondPairOfEyes:
         with time_machine.travel(moment + datetime.timedelta(minutes=1), tick=False):
             page = public_page(client, "2023")
         assert "Results 2023" in page and "Edited after scheduling" not in page
+
+    def test_a_change_to_a_scheduled_year_keeps_its_note_for_the_record_only(
+        self, django_app, officer, drugs, publishers
+    ):
+        year = schedule(make_publishable_year("2023"), publishers[1], timezone.now() + HOUR)
+        fill_figure(year_form(django_app, officer, year), drugs, value="150").submit()
+        page = django_app.get(f"/admin/stats/year/{year.pk}/approve/", user=publishers[0])
+        assert "the note goes in its record for the press office only" in page.text
+        refused = approve_form(page).submit(user=publishers[0])
+        assert "before the release, the public is not shown it" in refused.text
+        fill(approve_form(refused), addition="Drugs figure put right before the release.").submit(
+            user=publishers[0]
+        )
+        notes = django_app.get("/admin/stats/changenote/", user=publishers[0])
+        (row,) = notes.html.select("#result_list tbody tr")
+        assert "put right before the release" in row.text
+        assert row.select_one("td.field-on_the_page img")["alt"] == "False"
+        on_year = django_app.get(change_url(year), user=publishers[0])
+        assert on_year.html.select_one("td.field-on_the_page img")["alt"] == "False"
 
 
 class TestTheYearStaysComplete:

@@ -16,6 +16,7 @@ from PIL import Image
 
 from stats.models import PreviewLink, ReleaseVersion, Year
 from stats.models.enums import ReleaseAct, Unit
+from stats.pagecache import page_cache
 from stats.rules import corrections, pre_release, publishing, release_requests
 from stats.rules.publishing import PublishingError
 
@@ -142,6 +143,35 @@ class TestWhatEarlyReadersSee:
         assert "updated (version 2)" not in feed  # it is the release, not an update to it
         published = timezone.localtime(moment).strftime("%-d %B %Y, %H:%M")
         assert "Published <time datetime=" in listing and published in listing
+
+    def test_a_note_on_a_change_before_the_release_stays_in_the_record_not_on_the_page(
+        self, client, drugs, publishers
+    ):
+        """A correction approved before the release changes a version the public never saw:
+        its note is the press office's record, so the page, the versions list and the feed
+        read as the release itself. A note after the release is an update, shown as one."""
+        moment = timezone.now() + datetime.timedelta(hours=3)
+        year = schedule(make_publishable_year("2023"), publishers[1], moment)
+        year.figures.filter(measure=drugs).update(value=150)
+        release(year, publishers[0], note_text="Drugs figure put right before the release.")
+        with time_machine.travel(moment + datetime.timedelta(seconds=1)):
+            before = [
+                page(client, path)
+                for path in ("/years/2023/", "/years/2023/versions/", "/years/2023/versions/2/")
+            ]
+            before.append(client.get("/feed.xml").content.decode())
+        assert year.change_notes.count() == 1  # kept, for the press office
+        for text in before:
+            assert "put right before the release" not in text
+            assert "Updates to this page" not in text and "Updated " not in text
+        with time_machine.travel(moment + datetime.timedelta(hours=1)):
+            release(year, publishers[0], note_text="Drugs figure corrected after the release.")
+            page_cache().clear()  # as the commit would, which this test's transaction never makes
+            after = page(client, "/years/2023/")
+            listing = page(client, "/years/2023/versions/")
+        assert "Updates to this page" in after and "corrected after the release" in after
+        assert "put right before the release" not in after + listing
+        assert "corrected after the release" in listing
 
     def test_published_at_once_after_a_cancelled_release_what_was_approved_first_stays_out(
         self, client, drugs, publishers

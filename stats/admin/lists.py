@@ -7,6 +7,12 @@ from django.utils.html import format_html
 from ..models import ChangeNote, Quote
 
 
+@admin.display(boolean=True, description="on the public page")
+def on_the_page(note):
+    """A note written before its year's release is kept for the record only (ChangeNote)."""
+    return note.after_release
+
+
 class EditedOnTheYearPage:
     """Read-only lists for finding things; changes go through the year's page and its rules."""
 
@@ -49,7 +55,7 @@ class ChangeNoteAdmin(EditedOnTheYearPage, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    list_display = ["year_link", "made_at", "text"]
+    list_display = ["year_link", "made_at", "text", on_the_page]
     list_filter = ["year"]
     search_fields = ["text"]
     date_hierarchy = "made_at"

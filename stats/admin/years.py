@@ -19,6 +19,7 @@ from stats.rules.figure_grid import figure_rows_for
 from ..models import ChangeNote, Figure, Quote, Year
 from .figure_grid import FigureForm, FigureFormSet
 from .forms import QuoteFormSet, YearForm
+from .lists import on_the_page
 from .workflow import YearWorkflowMixin
 
 
@@ -65,8 +66,8 @@ class ChangeNoteInline(admin.TabularInline):
     """Public change notes are append-only: added with a correction, never edited here."""
 
     model = ChangeNote
-    fields = ["made_at", "text"]
-    readonly_fields = ["made_at", "text"]
+    fields = ["made_at", "text", on_the_page]
+    readonly_fields = ["made_at", "text", on_the_page]
     extra = 0
     verbose_name = "public change note"
     verbose_name_plural = "Updates to this page (public change notes)"

@@ -10,7 +10,8 @@ class AppendOnlyError(Exception):
 
 
 class ChangeNote(models.Model):
-    """The public record of a correction or update made to a year after it was published.
+    """The public record of a correction or update made to a year after it was published
+    (or, before its release, the press office's record of a change to a version not yet seen).
 
     Append-only: the database itself refuses to change or delete one (migration 0006), and
     so does this model, with a clearer message.
@@ -36,3 +37,11 @@ class ChangeNote(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("A public change note cannot be deleted: add a new note.")
+
+    @property
+    def after_release(self):
+        """Written after the year's release: an update the public is told of. One written
+        before it is about a version the public never saw (stats/models/release_version.py),
+        so it stays in the press office's record and off the page, the list and the feed."""
+        published_at = self.year.published_at
+        return published_at is not None and self.made_at > published_at

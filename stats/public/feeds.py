@@ -18,7 +18,7 @@ def public_versions():
     """(year, version, when it became public) for every version the public saw, newest first."""
     versions = (
         ReleaseVersion.objects.seen_by_public()
-        .select_related("year", "note")
+        .select_related("year", "note__year")
         .order_by("-public_at", "-number")
     )
     return [(version.year, version, version.public_at) for version in versions]
@@ -65,7 +65,7 @@ class YearsFeed(Feed):
         year, version, *_ = item
         release = Release.of(year, version)
         lines = []
-        if version.note is not None:
+        if version.note is not None and version.note.after_release:
             made = format_date(version.note.made_at, "j F Y")
             lines.append(f"<p>Updated {made}: {escape(version.note.text)}</p>")
         points = "".join(

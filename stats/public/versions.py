@@ -21,7 +21,7 @@ def _version(year, number):
 
 @published_year_view
 def version_list(request, year):
-    versions = list(year.versions.seen_by_public().select_related("note").order_by("-number"))
+    versions = list(year.versions.seen_by_public().select_related("note__year").order_by("-number"))
     context = {
         "year": year,
         "versions": versions,

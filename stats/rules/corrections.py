@@ -219,7 +219,12 @@ def approve(year, user, addition="", seen=None, version=None):
             "The year has changed since this correction was made: discard it and make it again."
         )
     if not note:
-        problems.append("Say what changed in a public change note: the public will read it.")
+        problems.append(
+            "Say what changed in a public change note: the public will read it."
+            if year.has_been_public
+            else "Say what changed in a change note: it goes in the year's record (before the "
+            "release, the public is not shown it)."
+        )
     if problems:
         raise PublishingError(problems)
     apply_content(year, pending.after, pending.made_by)
