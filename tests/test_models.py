@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from stats.models import Figure, Measure, Year
 from stats.models.enums import Qualifier, Unit, YearState
+from stats.rules.releases import Release
 
 from .factories import make_figure, make_measure, make_year, release
 
@@ -160,11 +161,12 @@ class TestPublication:
         with time_machine.travel(moment, tick=False):
             year = release(make_year(published_at=moment))
         year.save()  # an edit with no new version tells the public nothing
-        assert year.last_updated == moment and not year.updated_since_publication
+        assert Release.of(year).last_updated == moment
+        assert not Release.of(year).updated_since_publication
         with time_machine.travel(moment + datetime.timedelta(days=3), tick=False):
             release(year, note_text="Corrected a figure.")
-        assert year.updated_since_publication
-        assert year.last_updated.date() == datetime.date(2023, 1, 12)
+        assert Release.of(year).updated_since_publication
+        assert Release.of(year).last_updated.date() == datetime.date(2023, 1, 12)
 
     def test_a_correction_the_same_day_is_an_update_too(self):
         moment = datetime.datetime(2023, 1, 9, 10, 0, tzinfo=LONDON)
@@ -172,5 +174,5 @@ class TestPublication:
             year = release(make_year(published_at=moment))
         with time_machine.travel(moment + datetime.timedelta(hours=2), tick=False):
             release(year, note_text="Corrected a figure within the hour.")
-        assert year.updated_since_publication
-        assert year.last_updated == moment + datetime.timedelta(hours=2)
+        assert Release.of(year).updated_since_publication
+        assert Release.of(year).last_updated == moment + datetime.timedelta(hours=2)

@@ -44,6 +44,15 @@ RULES = {
         r"state=YearState\.PUBLISHED,\s*published_at__lte",
     ),
     "a year is published, in SQL": ("stats/models/year_page.py", r"state\s*=\s*'published'"),
+    "when a version became public": ("stats/rules/releases.py", r"def last_updated"),
+    "when a version became public, in SQL": (
+        "stats/models/release_version.py",
+        r"Greatest\(\s*\"made_at\"",
+    ),
+    "a change note is on the public page (written after the release)": (
+        "stats/models/change_note.py",
+        r"made_at\s*>\s*\S*published_at|change_notes\.filter\(made_at",
+    ),
 }
 
 

@@ -216,20 +216,6 @@ class Year(models.Model):
         return self.published_at is not None and self.published_at <= timezone.now()
 
     @property
-    def last_updated(self):
-        """What the public is told: publication, or the current version's approval if later
-        (a correction approved an hour after publication counts)."""
-        if self.published_at is None:
-            return None
-        if self.current_version_id is None:
-            return self.published_at
-        return max(self.published_at, self.current_version.made_at)
-
-    @property
-    def updated_since_publication(self):
-        return self.last_updated is not None and self.last_updated > self.published_at
-
-    @property
     def held_correction(self):
         """The correction waiting for a publisher's approval, or None (one waits at a time).
         Asked afresh each time: the reverse relation remembers "none" once asked, and a
