@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from ..models import ChangeNote, Quote
 
 
-@admin.display(boolean=True, description="on the public page")
+@admin.display(boolean=True, description="public")
 def on_the_page(note):
     """A note written before its year's release is kept for the record only (ChangeNote)."""
     return note.after_release
