@@ -40,8 +40,13 @@ class ChangeNote(models.Model):
 
     @property
     def after_release(self):
-        """Written after the year's release: an update the public is told of. One written
-        before it is about a version the public never saw (stats/models/release_version.py),
-        so it stays in the press office's record and off the page, the list and the feed."""
-        published_at = self.year.published_at
-        return published_at is not None and self.made_at > published_at
+        return written_after_release(self.made_at, self.year.published_at)
+
+
+def written_after_release(made_at, published_at):
+    """A change note is public when written after its year's release: an update the public is
+    told of. One written before it is about a version the public never saw
+    (stats/models/release_version.py), so it stays in the press office's record, off the page
+    (stats/rules/releases.py, which asks this of versions stored before this rule too), the
+    versions list and the feed."""
+    return published_at is not None and made_at > published_at

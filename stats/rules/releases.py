@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from stats.models.change_note import written_after_release
 from stats.models.enums import Qualifier, Unit
 from stats.models.formatting import format_value
 from stats.rules.changes import describe_change
@@ -93,6 +94,11 @@ class Release:
     @classmethod
     def from_content(cls, content, *, slug, **record):
         previous = content["previous_year"] or {"label": "", "figures": {}}
+        published_at = record.get("published_at")
+        notes = (
+            PublishedNote(datetime.datetime.fromisoformat(n["made_at"]), n["text"])
+            for n in content["change_notes"]
+        )
         return cls(
             slug=slug,
             label=content["label"],
@@ -105,8 +111,7 @@ class Release:
             figures=tuple(_figure(row) for row in content["figures"]),
             quotes=tuple(PublishedQuote(**quote) for quote in content["quotes"]),
             change_notes=tuple(
-                PublishedNote(datetime.datetime.fromisoformat(n["made_at"]), n["text"])
-                for n in content["change_notes"]
+                note for note in notes if written_after_release(note.made_at, published_at)
             ),
             previous_label=previous["label"],
             previous_figures={

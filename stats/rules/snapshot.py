@@ -115,7 +115,6 @@ def snapshot(year):
         "change_notes": [
             {"made_at": note.made_at.isoformat(), "text": note.text}
             for note in year.change_notes.order_by("-made_at", "-pk")
-            if note.after_release
         ],
     }
 
