@@ -5,7 +5,7 @@
 set -euo pipefail
 folder="${BACKUP_DIR:-/var/lib/alliance/backups}"
 hours="${BACKUP_INTERVAL_HOURS:-24}"
-keep="${BACKUP_KEEP_DAYS:-14}"
+export BACKUP_KEEP_DAYS="${BACKUP_KEEP_DAYS:-14}"  # scripts/backup.sh deletes older dumps
 trap 'exit 0' TERM INT  # a stop between dumps ends at once; one in progress finishes first
 # The first dump once the database answers and holds this release's tables (the migrate
 # service applies them; the stack starts in any order): a dump of a half-made schema would
@@ -16,7 +16,6 @@ until pg_isready -q -d "$DATABASE_URL" && python /app/manage.py migrate --check 
 done
 while true; do
     if /app/scripts/backup.sh "$folder"; then
-        find "$folder" -maxdepth 1 -name 'alliance-*.dump' -mtime "+$((keep - 1))" -print -delete
         pause=$((hours * 3600))
     else
         echo "Backup failed; trying again in a minute." >&2

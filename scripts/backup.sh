@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# backup.sh [FOLDER]     write a pg_dump (custom format) of DATABASE_URL, named by the time
+# backup.sh [FOLDER]     write a pg_dump (custom format) of DATABASE_URL, named by the time;
+#                        with BACKUP_KEEP_DAYS set, then delete the folder's dumps older than
+#                        that many days (only once the new one is whole)
 # backup.sh restore FILE restore such a dump into the empty database at DATABASE_URL
 # A dump holds password hashes, TOTP secrets and session keys: it is written owner-only (0600
 # in a 0700 folder), and restore refuses one that others could have read or replaced.
@@ -38,6 +40,12 @@ if [[ "${1:-}" == "restore" ]]; then
     echo "Restored $file."
 else
     folder="${1:-backups}"
+    keep="${BACKUP_KEEP_DAYS:-}"
+    if [[ -n "$keep" && ! "$keep" =~ ^[1-9][0-9]*$ ]]; then
+        echo "BACKUP_KEEP_DAYS must be a whole number of days, 1 or more (it is \"$keep\");" \
+            "nothing was written or deleted." >&2
+        exit 1
+    fi
     mkdir -p "$folder"
     chmod 700 "$folder"
     # Dumps from before backups were owner-only are closed too.
@@ -50,4 +58,8 @@ else
     chmod 600 "$partial"
     mv "$partial" "$file"
     echo "Wrote $file."
+    if [[ -n "$keep" ]]; then
+        find "$folder" -maxdepth 1 -name 'alliance-*.dump' -mtime "+$((keep - 1))" \
+            -printf "Deleted %p, older than $keep days.\n" -delete
+    fi
 fi

@@ -1,8 +1,10 @@
 """A backup restores into an empty database with every record exactly as it was."""
 
 import json
+import os
 import stat
 import subprocess
+import time
 
 import pytest
 from django.core.management import call_command
@@ -121,3 +123,52 @@ def test_a_backup_others_could_read_is_neither_left_open_nor_restored(
     subprocess.run([str(ROOT / "scripts" / "backup.sh"), str(folder)], env=env, check=False)  # noqa: S603
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(old.stat().st_mode) == 0o600
+
+
+def run_backup(folder, **env):
+    return subprocess.run(  # noqa: S603 - our own script
+        [str(ROOT / "scripts" / "backup.sh"), str(folder)],
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def dumps_aged(folder, days):
+    """Dumps in `folder` whose files are `days` old (each a float), by name."""
+    folder.mkdir(mode=0o700, exist_ok=True)
+    made = {}
+    for age in days:
+        dump = folder / f"alliance-old-{age}.dump"
+        dump.write_bytes(b"PGDMP")
+        moment = time.time() - age * 24 * 60 * 60
+        os.utime(dump, (moment, moment))
+        made[age] = dump.name
+    return made
+
+
+@pytest.mark.django_db
+def test_each_backup_deletes_dumps_older_than_the_days_kept_once_it_is_whole(tmp_path):
+    folder = tmp_path / "backups"
+    old = dumps_aged(folder, [20, 14.05, 13.95, 1])
+    done = run_backup(folder, DATABASE_URL=database_url(), BACKUP_KEEP_DAYS="14")
+    assert done.returncode == 0, done.stderr
+    left = {path.name for path in folder.iterdir()}
+    assert left - set(old.values()) == {next(p for p in left if p.startswith("alliance-2"))}
+    assert old[20] not in left and old[14.05] not in left
+    assert old[13.95] in left and old[1] in left
+    assert f"Deleted {folder / old[20]}, older than 14 days." in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("keep", "url"),
+    [("14", "postgres://nobody@127.0.0.1:1/none"), ("0", None), ("two weeks", None)],
+)
+def test_a_failed_dump_or_a_bad_number_of_days_deletes_nothing(tmp_path, keep, url):
+    folder = tmp_path / "backups"
+    old = dumps_aged(folder, [30, 1])
+    done = run_backup(folder, DATABASE_URL=url or database_url(), BACKUP_KEEP_DAYS=keep)
+    assert done.returncode != 0
+    assert {path.name for path in folder.iterdir()} == set(old.values())
+    if url is None:
+        assert "BACKUP_KEEP_DAYS must be a whole number of days" in done.stderr
