@@ -3,6 +3,7 @@ compose.yaml started with podman-compose exactly as docs/deploy.md says, under a
 of its own, with its own secrets, ports (127.0.0.1 only), network and volumes, all removed
 when the tier ends. Requests go to the proxy from the host, over TLS, as a visitor's would."""
 
+import contextlib
 import http.client
 import json
 import os
@@ -12,10 +13,12 @@ import shutil
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import uuid
 from html.parser import HTMLParser
+from http import HTTPStatus
 from pathlib import Path
 
 from .servers import ROOT, free_port
@@ -157,6 +160,19 @@ class Stack:
             time.sleep(1)
         raise AssertionError(f"{what} not ready after {seconds} s")
 
+    def wait_healthy(self, *services, seconds=120):
+        for service in services:
+            try:
+                self.wait(lambda s=service: self.healthy(s), seconds, f"{service}'s health check")
+            except AssertionError as error:  # say why: the check's own words and its log
+                kind, *test = json.loads(self.inspect(service, "{{json .Config.Healthcheck.Test}}"))
+                command = ["sh", "-c", *test] if kind == "CMD-SHELL" else test
+                check = self.podman("exec", self.container(service), *command, check=False)
+                raise AssertionError(
+                    f"{error}: {command} said {check.stdout}{check.stderr}\n"
+                    f"{self.logs(service)[-3000:]}"
+                ) from None
+
     def remove(self):
         """Everything this stack made, by its project's label; what is left, by name."""
         self.compose("down", "-v", "-t", "5", timeout=300, check=False)
@@ -210,6 +226,39 @@ class Stack:
             return response
         finally:
             connection.close()
+
+
+@contextlib.contextmanager
+def started_stack(say):
+    """The images built under tags of this run's own (an operator's images, or another
+    checkout's run, are left alone; the build cache is shared, so an unchanged image builds in
+    seconds), compose.yaml up and ready with the demo data; everything removed afterwards.
+    `say` is given the build's lines, with the images' sizes."""
+    folder = Path(tempfile.mkdtemp(prefix="alliance-stack-"))
+    stack = Stack(folder)
+    images = {
+        "WEB_IMAGE": f"localhost/operation-alliance:{stack.project}",
+        "PROXY_IMAGE": f"localhost/operation-alliance-proxy:{stack.project}",
+    }
+    started = time.monotonic()
+    try:
+        built = run(
+            [str(ROOT / "scripts" / "images.sh")], timeout=1800, env={**os.environ, **images}
+        )
+        say([*built.stdout.splitlines(), f"Images ready in {time.monotonic() - started:.0f} s."])
+        stack.write_settings()
+        stack.set(**images)
+        stack.compose("up", "-d")
+        stack.wait(lambda: stack.plain("GET", "/readyz").status == HTTPStatus.OK, 300)
+        # The documented one-off command: demo data is for a try-out, never production.
+        stack.manage("load_demo", env={"ENVIRONMENT": "try-out"})
+        yield stack
+    finally:
+        left = stack.remove()
+        for image in images.values():
+            stack.podman("untag", image, image, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+        assert not left, f"left behind: {left}"
 
 
 class Visitor:

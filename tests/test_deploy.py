@@ -9,25 +9,22 @@ import base64
 import io
 import ipaddress
 import json
-import os
 import re
 import shlex
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from http import HTTPStatus
-from pathlib import Path
 
 import pytest
 from django_otp.oath import totp
 from PIL import Image
 
 from .servers import ROOT
-from .stack import Stack, Visitor, form_fields, podman_problem, run
+from .stack import Visitor, form_fields, podman_problem, started_stack
 
 pytestmark = pytest.mark.deploy
 
@@ -40,53 +37,17 @@ def stack(pytestconfig):
     problem = podman_problem()
     if problem:
         pytest.fail(f"The deploy tier cannot run on this machine: {problem}.")
-    folder = Path(tempfile.mkdtemp(prefix="alliance-stack-"))
-    stack = Stack(folder)
-    # Tags of its own: an operator's images, or another checkout's run, are left alone (the
-    # build cache is shared, so an unchanged image builds in seconds).
-    images = {
-        "WEB_IMAGE": f"localhost/operation-alliance:{stack.project}",
-        "PROXY_IMAGE": f"localhost/operation-alliance-proxy:{stack.project}",
-    }
-    started = time.monotonic()
-    try:
-        built = run(
-            [str(ROOT / "scripts" / "images.sh")], timeout=1800, env={**os.environ, **images}
-        )
-        # The images' sizes (the site's own layers among them), shown in every run's output.
-        reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
-        capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
-        lines = [*built.stdout.splitlines(), f"Images ready in {time.monotonic() - started:.0f} s."]
+    # The images' sizes (the site's own layers among them), shown in every run's output.
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+
+    def say(lines):
         with capture.global_and_fixture_disabled():
             for line in ["", *lines]:
                 reporter.write_line(line)
-        stack.write_settings()
-        stack.set(**images)
-        stack.compose("up", "-d")
-        stack.wait(lambda: stack.plain("GET", "/readyz").status == HTTPStatus.OK, 300)
-        # The documented one-off command: demo data is for a try-out, never production.
-        stack.manage("load_demo", env={"ENVIRONMENT": "try-out"})
+
+    with started_stack(say) as stack:
         yield stack
-    finally:
-        left = stack.remove()
-        for image in images.values():
-            stack.podman("untag", image, image, check=False)
-        shutil.rmtree(folder, ignore_errors=True)
-        assert not left, f"left behind: {left}"
-
-
-def wait_healthy(stack, *services, seconds=120):
-    for service in services:
-        try:
-            stack.wait(lambda s=service: stack.healthy(s), seconds, f"{service}'s health check")
-        except AssertionError as error:  # say why: the check's own words and the service's log
-            kind, *test = json.loads(stack.inspect(service, "{{json .Config.Healthcheck.Test}}"))
-            command = ["sh", "-c", *test] if kind == "CMD-SHELL" else test
-            check = stack.podman("exec", stack.container(service), *command, check=False)
-            raise AssertionError(
-                f"{error}: {command} said {check.stdout}{check.stderr}\n"
-                f"{stack.logs(service)[-3000:]}"
-            ) from None
 
 
 def fresh(path):
@@ -118,7 +79,7 @@ def test_every_service_has_a_health_check_that_passes(stack):
         assert (
             "CMD" in stack.podman("image", "inspect", image, "--format", "{{.HealthCheck}}").stdout
         )
-    wait_healthy(stack, *SERVICES)
+    stack.wait_healthy(*SERVICES)
     # A dump within a minute or two of the database being up (a failed try is retried).
     backups = lambda: stack.podman(  # noqa: E731
         "exec", stack.container("backup"), "ls", "/var/lib/alliance/backups"
@@ -247,7 +208,7 @@ def test_a_photo_upload_survives_recreating_the_web_containers(stack, press_offi
     before = {s: stack.inspect(s, "{{.Id}}") for s in ("web-1", "web-2")}
     stack.compose("up", "-d", "--force-recreate", "web-1", "web-2")
     assert all(stack.inspect(s, "{{.Id}}") != before[s] for s in before)  # new containers
-    wait_healthy(stack, "web-1", "web-2")
+    stack.wait_healthy("web-1", "web-2")
     for service in ("web-1", "web-2"):
         assert stack.podman("exec", stack.container(service), *listing).stdout.split() == [photo]
     # New containers, new addresses: the proxy, never restarted, finds them.
@@ -300,7 +261,7 @@ end
 def test_under_load_stopping_a_web_server_the_worker_redis_and_the_database_costs_nothing(
     stack, tmp_path
 ):
-    wait_healthy(stack, *SERVICES)
+    stack.wait_healthy(*SERVICES)
     script = tmp_path / "pages.lua"
     script.write_text(WRK_SCRIPT)
     target = f"https://127.0.0.1:{stack.https_port}"
@@ -340,7 +301,7 @@ def test_under_load_stopping_a_web_server_the_worker_redis_and_the_database_cost
         print(output)
     finally:
         stack.compose("start", "web-1", "worker")
-        wait_healthy(stack, *SERVICES)
+        stack.wait_healthy(*SERVICES)
 
 
 def test_a_web_server_stops_gracefully(stack):
@@ -351,7 +312,7 @@ def test_a_web_server_stops_gracefully(stack):
         assert "Shutting down: Master" in stack.logs("web-2")
     finally:
         stack.compose("start", "web-2")
-        wait_healthy(stack, "web-2")
+        stack.wait_healthy("web-2")
 
 
 def test_a_web_server_that_exits_or_starts_before_the_database_comes_back_by_itself(stack):
@@ -359,14 +320,14 @@ def test_a_web_server_that_exits_or_starts_before_the_database_comes_back_by_its
     stop_gunicorn = "import os, signal; os.kill(1, signal.SIGTERM)"  # as if it had ended
     stack.podman("exec", stack.container("web-1"), "python", "-c", stop_gunicorn)
     stack.wait(lambda: int(stack.inspect("web-1", "{{.RestartCount}}")) > count, 60, "a restart")
-    wait_healthy(stack, "web-1")
+    stack.wait_healthy("web-1")
     stack.compose("stop", "db")
     try:
         stack.compose("restart", "web-2")  # starts while the database is down
         stack.wait(lambda: "Waiting for migrations" in stack.logs("web-2"), 60, "web-2 waiting")
     finally:
         stack.compose("start", "db")
-    wait_healthy(stack, "db", "web-2", "web-1")
+    stack.wait_healthy("db", "web-2", "web-1")
     assert stack.request("GET", fresh("/years/2022/")).status == HTTPStatus.OK
 
 
@@ -374,11 +335,11 @@ def test_the_proxy_starts_with_no_web_server_and_finds_them_when_they_come(stack
     stack.compose("stop", "web-1", "web-2")
     try:
         stack.compose("restart", "proxy")
-        wait_healthy(stack, "proxy")
+        stack.wait_healthy("proxy")
         assert stack.request("GET", fresh("/years/")).status == HTTPStatus.BAD_GATEWAY
     finally:
         stack.compose("start", "web-1", "web-2")
-    wait_healthy(stack, "web-1", "web-2")
+    stack.wait_healthy("web-1", "web-2")
     stack.wait(lambda: stack.request("GET", fresh("/years/")).status == HTTPStatus.OK, 30)
 
 
@@ -414,5 +375,5 @@ def procfile_worker():
 def test_the_worker_runs_the_procfiles_command_from_the_same_image_and_settings(stack):
     command = json.loads(stack.inspect("worker", "{{json .Config.Cmd}}"))
     assert command == procfile_worker()
-    wait_healthy(stack, "worker")
+    stack.wait_healthy("worker")
     assert stack.inspect("worker", "{{.State.Status}}") == "running"
