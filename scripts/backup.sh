@@ -41,9 +41,10 @@ if [[ "${1:-}" == "restore" ]]; then
 else
     folder="${1:-backups}"
     keep="${BACKUP_KEEP_DAYS:-}"
-    if [[ -n "$keep" && ! "$keep" =~ ^[1-9][0-9]*$ ]]; then
-        echo "BACKUP_KEEP_DAYS must be a whole number of days, 1 or more (it is \"$keep\");" \
-            "nothing was written or deleted." >&2
+    # Refused before dumping, loudly: a scheduled backup then fails its health check.
+    if [[ -n "$keep" && ! "$keep" =~ ^[1-9][0-9]{0,4}$ ]]; then
+        echo "BACKUP_KEEP_DAYS must be a whole number of days from 1 to 99999 (it is" \
+            "\"$keep\"); nothing was written or deleted." >&2
         exit 1
     fi
     mkdir -p "$folder"
@@ -58,8 +59,12 @@ else
     chmod 600 "$partial"
     mv "$partial" "$file"
     echo "Wrote $file."
+    # Pruning that fails leaves old dumps, never fails the backup that was written (dumping
+    # again would fill the disk faster). Parts left by a run that was killed go too.
     if [[ -n "$keep" ]]; then
-        find "$folder" -maxdepth 1 -name 'alliance-*.dump' -mtime "+$((keep - 1))" \
-            -printf "Deleted %p, older than $keep days.\n" -delete
+        find "$folder" -maxdepth 1 -type f -name 'alliance-*' -mtime "+$((keep - 1))" \
+            \( -name '*.dump' -o -name '*.dump.partial' \) \
+            -delete -printf "Deleted %p, older than $keep days.\n" ||
+            echo "Some dumps older than $keep days could not be deleted." >&2
     fi
 fi

@@ -125,6 +125,9 @@ def test_a_backup_others_could_read_is_neither_left_open_nor_restored(
     assert stat.S_IMODE(old.stat().st_mode) == 0o600
 
 
+DAY = 24 * 60 * 60
+
+
 def run_backup(folder, **env):
     return subprocess.run(  # noqa: S603 - our own script
         [str(ROOT / "scripts" / "backup.sh"), str(folder)],
@@ -141,7 +144,7 @@ def dumps_aged(folder, days):
     for age in days:
         dump = folder / f"alliance-old-{age}.dump"
         dump.write_bytes(b"PGDMP")
-        moment = time.time() - age * 24 * 60 * 60
+        moment = time.time() - age * DAY
         os.utime(dump, (moment, moment))
         made[age] = dump.name
     return made
@@ -151,18 +154,31 @@ def dumps_aged(folder, days):
 def test_each_backup_deletes_dumps_older_than_the_days_kept_once_it_is_whole(tmp_path):
     folder = tmp_path / "backups"
     old = dumps_aged(folder, [20, 14.05, 13.95, 1])
+    killed = folder / "alliance-20240101T000000Z.dump.partial"  # left by a run killed midway
+    killed.write_bytes(b"PGD")
+    odd = folder / "alliance-odd.dump"  # a folder under a dump's name: left alone
+    (odd / "inside").mkdir(parents=True)
+    for path in (killed, odd):
+        os.utime(path, (time.time() - 30 * DAY, time.time() - 30 * DAY))
     done = run_backup(folder, DATABASE_URL=database_url(), BACKUP_KEEP_DAYS="14")
     assert done.returncode == 0, done.stderr
     left = {path.name for path in folder.iterdir()}
-    assert left - set(old.values()) == {next(p for p in left if p.startswith("alliance-2"))}
-    assert old[20] not in left and old[14.05] not in left
-    assert old[13.95] in left and old[1] in left
+    new = left - set(old.values()) - {odd.name}
+    assert len(new) == 1 and new.pop().startswith("alliance-2")
+    assert old[20] not in left and old[14.05] not in left and killed.name not in left
+    assert old[13.95] in left and old[1] in left and odd.name in left
     assert f"Deleted {folder / old[20]}, older than 14 days." in done.stdout
+    assert odd.name not in done.stdout
 
 
 @pytest.mark.parametrize(
     ("keep", "url"),
-    [("14", "postgres://nobody@127.0.0.1:1/none"), ("0", None), ("two weeks", None)],
+    [
+        ("14", "postgres://nobody@127.0.0.1:1/none"),
+        ("0", None),
+        ("two weeks", None),
+        ("18446744073709551617", None),  # would wrap to 0 in shell arithmetic
+    ],
 )
 def test_a_failed_dump_or_a_bad_number_of_days_deletes_nothing(tmp_path, keep, url):
     folder = tmp_path / "backups"
