@@ -17,8 +17,10 @@ from PIL import Image
 from stats.models import PreviewLink, ReleaseVersion, Year
 from stats.models.enums import ReleaseAct, Unit
 from stats.pagecache import page_cache
+from stats.public.views import release_body
 from stats.rules import corrections, pre_release, publishing, release_requests
 from stats.rules.publishing import PublishingError
+from stats.rules.releases import Release
 
 from .admin_pages import fill, fill_figure, year_form
 from .factories import (
@@ -172,6 +174,22 @@ class TestWhatEarlyReadersSee:
         assert "Updates to this page" in after and "corrected after the release" in after
         assert "put right before the release" not in after + listing
         assert "corrected after the release" in listing
+
+    def test_a_versions_page_body_is_kept_for_its_release_time_too(self, drugs, publishers):
+        """Each process keeps the part of a page a version decides; which notes it shows also
+        depends on the year's release time, so a body kept for another time is not reused."""
+        year = release(publishing.publish(make_publishable_year("2023"), publishers[1]))
+        release(year, publishers[0], note_text="Corrected after the release.")
+        shown = Release.of(year)
+        year.published_at = timezone.now() + datetime.timedelta(days=1)  # not saved
+        later = Release.of(year)
+        pk = year.current_version_id
+        assert "Corrected after the release." in release_body(
+            shown, pk, preview=None, old_version=False
+        )
+        assert "Corrected after the release." not in release_body(
+            later, pk, preview=None, old_version=False
+        )
 
     def test_published_at_once_after_a_cancelled_release_what_was_approved_first_stays_out(
         self, client, drugs, publishers

@@ -33,7 +33,9 @@ def release_body(release, version_pk, *, preview, old_version):
     sections = (("preview", preview), ("old_version", old_version))
     if version_pk is None:  # a draft shown to staff: rendered afresh each time
         return _body(release, sections)
-    key = (version_pk, get_script_prefix(), sections)
+    # A version is frozen, but which of its change notes show depends on its year's release
+    # time (ChangeNote.after_release): both are in the key.
+    key = (version_pk, release.published_at, get_script_prefix(), sections)
     body = _BODIES.get(key)
     if body is None:
         body = _body(release, sections)
