@@ -101,6 +101,25 @@ def test_an_approved_correction_makes_a_correction_alert_with_its_change_note(
     assert event.content["figures"][0]["value"] == "£4.2m"
 
 
+def test_a_correction_approved_as_its_year_goes_public_is_part_of_the_release_not_news(
+    drugs, officer, publishers
+):
+    """Approved at the release moment itself, a correction's note was written no later than
+    the release: the page leaves it off (ChangeNote.after_release), so no alert tells of it."""
+    moment = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+    year = schedule(make_publishable_year("2023"), publishers[1], moment)
+    before = corrections.content(year)
+    year.figures.filter(measure=drugs).update(value=150)
+    after = corrections.content(year)
+    year.figures.filter(measure=drugs).update(value=100)
+    corrections.hold(year, before, after, officer, "Drugs figure put right.")
+    with time_machine.travel(moment, tick=False):
+        corrections.approve(year, publishers[0])
+        year.refresh_from_db()
+        assert year.has_been_public and not year.current_version.note.after_release
+    assert not AlertEvent.objects.filter(kind="correction").exists()
+
+
 def test_a_calendar_change_is_one_alert_with_its_dates_and_reason():
     first = events.calendar_changed(
         7,

@@ -108,6 +108,9 @@ class TestApprovingWhatWasReviewed:
         assert "discarded and another one made since" in response.text
         assert "→ £9m" in response.text  # and here it is, to read
         assert "£4m" in public_page(client) and PendingCorrection.objects.exists()
+        approve_form(response).submit(user=publishers[0])  # read, it can be approved from here
+        assert not PendingCorrection.objects.exists()
+        assert Decimal(Year.objects.get().current_version.content["figures"][0]["value"]) == 9000000
 
 
 class TestSecondPairOfEyes:
@@ -152,6 +155,25 @@ class TestSecondPairOfEyes:
         assert row.select_one("td.field-on_the_page img")["alt"] == "False"
         on_year = django_app.get(change_url(year), user=publishers[0])
         assert on_year.html.select_one("td.field-on_the_page img")["alt"] == "False"
+
+    def test_a_year_released_while_its_correction_was_read_is_read_again_first(
+        self, django_app, officer, drugs, publishers
+    ):
+        """Read before the release, the page said the note was for the record only: approved
+        after it, the note would be public and sent to subscribers, so it is shown again."""
+        moment = timezone.now() + datetime.timedelta(minutes=10)  # within a staff session
+        year = schedule(make_publishable_year("2023"), publishers[1], moment)
+        fill_figure(year_form(django_app, officer, year), drugs, value="150").submit()
+        page = django_app.get(f"/admin/stats/year/{year.pk}/approve/", user=publishers[0])
+        form = fill(approve_form(page), addition="Drugs figure put right.")
+        with time_machine.travel(moment + datetime.timedelta(minutes=1)):
+            refused = form.submit(user=publishers[0])
+            assert "released while you read this" in refused.text
+            assert "press office only" not in refused.text and PendingCorrection.objects.exists()
+            approve_form(refused).submit(user=publishers[0])
+        assert not PendingCorrection.objects.exists()
+        notes = django_app.get("/admin/stats/changenote/", user=publishers[0])
+        assert notes.html.select_one("td.field-on_the_page img")["alt"] == "True"
 
 
 class TestTheYearStaysComplete:

@@ -49,9 +49,13 @@ RULES = {
         "stats/models/release_version.py",
         r"Greatest\(\s*\"made_at\"",
     ),
+    "subscribers hear of a correction when its note is public": (
+        "stats/rules/signals.py",
+        r"correction_published\.send",
+    ),
     "a change note is on the public page (written after the release)": (
         "stats/models/change_note.py",
-        r"made_at\s*>\s*\S*published_at|change_notes\.filter\(made_at",
+        r"made_at\s*>\s*\S*published_at|published_at\s*<\s*\S*made_at|made_at__gt",
     ),
 }
 

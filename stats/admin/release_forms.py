@@ -32,9 +32,11 @@ class PublishForm(forms.Form):
 
 class ApproveForm(forms.Form):
     # The correction shown, and the version it was shown as becoming: if either moved on
-    # meanwhile, this approves nothing (the publisher reads the new one first).
+    # meanwhile, or the year was released, this approves nothing (the publisher reads it first).
     correction = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # Whether the year had been released: its note public, or for the record only.
+    public = forms.BooleanField(required=False, widget=forms.HiddenInput)
     addition = ChangeNoteField(
         label="Add to the public change note",
         help_text="The author's note is published as they wrote it; anything you write here is "

@@ -197,7 +197,8 @@ class YearWorkflowMixin:
             return self._back(year)
         becomes = corrections.next_version_number(year)
         data = request.POST if request.method == "POST" else None
-        form = ApproveForm(data, initial={"correction": pending.pk, "version": becomes})
+        shown = {"correction": pending.pk, "version": becomes, "public": year.has_been_public}
+        form = ApproveForm(data, initial=shown)
         refused = []
         if request.method == "POST" and not form.is_valid():
             refused = [corrections.NOT_THE_ONE_SEEN] if form.errors.keys() - {"addition"} else []
@@ -209,9 +210,12 @@ class YearWorkflowMixin:
                     form.cleaned_data["addition"],
                     seen=form.cleaned_data["correction"],
                     version=form.cleaned_data["version"],
+                    public=form.cleaned_data["public"],
                 )
             except publishing.PublishingError as error:
                 refused = error.problems
+                # Shown again as it is now: what they approve next is what they now see.
+                form = ApproveForm(initial={**shown, "addition": form.cleaned_data["addition"]})
             else:
                 self.message_user(request, f"The correction to {year} is approved.")
                 return self._back(year)

@@ -63,14 +63,14 @@ class QuoteInline(admin.StackedInline):
 
 
 class ChangeNoteInline(admin.TabularInline):
-    """Public change notes are append-only: added with a correction, never edited here."""
+    """Change notes are append-only: added with a correction, never edited here."""
 
     model = ChangeNote
     fields = ["made_at", "text", on_the_page]
     readonly_fields = ["made_at", "text", on_the_page]
     extra = 0
-    verbose_name = "public change note"
-    verbose_name_plural = "Updates to this page (public change notes)"
+    verbose_name = "change note"
+    verbose_name_plural = "Change notes (“Updates to this page” once the year is released)"
 
     def has_add_permission(self, request, obj=None):
         return False

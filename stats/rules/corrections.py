@@ -196,11 +196,12 @@ def published_note(pending, addition=""):
 
 
 @transaction.atomic
-def approve(year, user, addition="", seen=None, version=None):
+def approve(year, user, addition="", seen=None, version=None, public=None):
     """Make a held correction public (or part of a scheduled year's release) as the year's
     next version: the same rules as publishing, and nobody who made or changed it since the
     last approval may approve it. `seen`: the correction the publisher reviewed (its pk);
-    `version`: the version number it was shown as becoming; if either moved on meanwhile,
+    `version`: the version number it was shown as becoming; `public`: whether the year had
+    been released then (its note public or for the record only). If any moved on meanwhile,
     nothing is approved."""
     year = Year.objects.select_for_update().get(pk=year.pk)
     pending = year.held_correction
@@ -210,6 +211,8 @@ def approve(year, user, addition="", seen=None, version=None):
         raise PublishingError([NOT_THE_ONE_SEEN])
     if version is not None and version != next_version_number(year):
         raise PublishingError([NOT_THE_ONE_SEEN])
+    if public is not None and public != year.has_been_public:
+        raise PublishingError([RELEASED_SINCE_SEEN])
     note = published_note(pending, addition)
     problems = []
     if (problem := second_person_problem(year, user)) is not None:
@@ -236,8 +239,7 @@ def approve(year, user, addition="", seen=None, version=None):
     year._history_user = user
     year.save()
     version = freeze(year, user, note_text=note, second_person=second_person_required())
-    if year.has_been_public:
-        signals.correction_published.send(Year, year=year, note=version.note)
+    signals.tell_of_correction(year, version)
     return year
 
 
@@ -245,6 +247,10 @@ def next_version_number(year):
     return (year.current_version.number if year.current_version_id else 0) + 1
 
 
+RELEASED_SINCE_SEEN = (
+    "The year was released while you read this: the note will now be public, under “Updates "
+    "to this page”, and subscribers will be told of it. Read it again before approving."
+)
 NOT_THE_ONE_SEEN = (
     "The change you reviewed was discarded and another one made since: read this one before "
     "approving it."

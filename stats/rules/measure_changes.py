@@ -79,8 +79,7 @@ def approve(measure, user, seen=None, still_comparable=None):
         version = freeze(
             year, user, note_text=pending.change_note, second_person=second_person_required()
         )
-        if year.has_been_public:
-            signals.correction_published.send(Year, year=year, note=version.note)
+        signals.tell_of_correction(year, version)
     pending.delete()
     return measure
 

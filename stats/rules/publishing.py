@@ -97,7 +97,7 @@ def publish(year, user, *, change_note="", seen=None):
         at=now,
     )
     if again:  # public again after a withdrawal: its subscribers hear of it as an update
-        signals.correction_published.send(Year, year=year, note=version.note)
+        signals.tell_of_correction(year, version)
     else:
         signals.year_published.send(Year, year=year)
     return year

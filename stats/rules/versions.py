@@ -9,7 +9,8 @@ from stats.rules.snapshot import snapshot
 
 
 def add_change_note(year, text, user):
-    """A public, append-only note on the year's page ("Updates to this page")."""
+    """An append-only note, on the year's page ("Updates to this page") if written after its
+    release (ChangeNote.after_release); before it, for the press office's record."""
     note = ChangeNote(year=year, text=text.strip())
     note._history_user = user
     note.save()
