@@ -170,6 +170,7 @@ class TestSecondPairOfEyes:
             refused = form.submit(user=publishers[0])
             assert "released while you read this" in refused.text
             assert "press office only" not in refused.text and PendingCorrection.objects.exists()
+            assert "The note is public, under “Updates to this page”" in refused.text
             approve_form(refused).submit(user=publishers[0])
         assert not PendingCorrection.objects.exists()
         notes = django_app.get("/admin/stats/changenote/", user=publishers[0])

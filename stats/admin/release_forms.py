@@ -38,8 +38,8 @@ class ApproveForm(forms.Form):
     # Whether the year had been released: its note public, or for the record only.
     public = forms.BooleanField(required=False, widget=forms.HiddenInput)
     addition = ChangeNoteField(
-        label="Add to the public change note",
-        help_text="The author's note is published as they wrote it; anything you write here is "
+        label="Add to the change note",
+        help_text="The author's note is kept as they wrote it; anything you write here is "
         "added after it. Needed if the author wrote none.",
     )
 
