@@ -72,6 +72,10 @@ class ChangeNoteInline(admin.TabularInline):
     verbose_name = "change note"
     verbose_name_plural = "Change notes (“Updates to this page” once the year is released)"
 
+    def get_queryset(self, request):
+        # Each row's "public" column asks its note's year: one query for all of them.
+        return super().get_queryset(request).select_related("year")
+
     def has_add_permission(self, request, obj=None):
         return False
 
