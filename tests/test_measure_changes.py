@@ -2,14 +2,18 @@
 has seen it, a change waits for another publisher and comes with a public change note on each
 of those years; its address and unit do not change (stats/rules/measure_changes.py)."""
 
+import datetime
 from http import HTTPStatus
 
 import pytest
+import time_machine
+from django.utils import timezone
 
-from stats.models import Measure
+from stats.models import ChangeNote, Measure, PendingMeasureChange
 from stats.models.enums import Unit
 
 from .admin_pages import approve_form, fill
+from .factories import make_publishable_year, schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +112,48 @@ class TestMeasures:
         )
         assert form.submit().status_code == HTTPStatus.FOUND
         assert Measure.objects.get(pk=drugs.pk).display_order != 99  # held for approval
+
+    def test_a_year_released_while_the_change_was_read_is_read_again_first(
+        self, django_app, client, drugs, public_year, publishers
+    ):
+        """The page says, year by year, whether the note will be public or for the record: a
+        year released while a publisher read it would make the note public and tell its
+        subscribers, so the change is shown again instead of approved."""
+        paul, petra = publishers
+        moment = timezone.now() + datetime.timedelta(minutes=10)
+        year = make_publishable_year("2023")
+        year.figures.filter(measure=drugs).update(value=4100000)
+        scheduled = schedule(year, paul, moment)
+        url = f"/admin/stats/measure/{drugs.pk}/change/"
+        form = fill(
+            django_app.get(url, user=paul).forms["measure_form"],
+            name="Drugs recovered",
+            change_note="Renamed to match the force's wording.",
+        )
+        form.submit()
+        page = django_app.get(url, user=petra)
+        (years,) = page.html.select("#pending-years")
+        assert "2022: public, under “Updates to this page”" in years.text
+        assert "2023 (to be released " in years.text and "its record only" in years.text
+        with time_machine.travel(moment + datetime.timedelta(minutes=1)):
+            refused = approve_form(page).submit().follow()
+            assert "released while you read this" in refused.text
+            assert Measure.objects.get(pk=drugs.pk).name == "Drugs seized"
+            assert PendingMeasureChange.objects.exists()
+            (years,) = refused.html.select("#pending-years")
+            assert "2023: public, under “Updates to this page”" in years.text
+            client.force_login(petra)
+            pending = PendingMeasureChange.objects.get().pk
+            for released in ("", "x", str(public_year.pk)):  # direct POSTs, saying less
+                response = client.post(
+                    url.replace("change", "approve"), {"change": pending, "released": released}
+                )
+                assert response.status_code == HTTPStatus.FOUND
+                assert Measure.objects.get(pk=drugs.pk).name == "Drugs seized"
+            approve_form(refused).submit()
+            assert Measure.objects.get(pk=drugs.pk).name == "Drugs recovered"
+        notes = ChangeNote.objects.filter(text__startswith="Renamed")
+        assert {note.year_id for note in notes if note.after_release} == {
+            public_year.pk,
+            scheduled.pk,
+        }

@@ -21,8 +21,9 @@ from .release_forms import ChangeNoteField
 class MeasureForm(forms.ModelForm):
     change_note = ChangeNoteField(
         rows=2,
-        help_text="Needed to change the name, description or order of a measure the public has "
-        "seen: it is added under “Updates to this page” on every year that shows it.",
+        help_text="Needed to change the name, description or order of a measure on a released "
+        "or scheduled year: it is added under “Updates to this page” on every year that shows "
+        "it (a year not yet released keeps it in its record).",
     )
 
     class Meta:
@@ -108,12 +109,16 @@ class MeasureAdmin(ReadOnlyHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        pending = None
+        pending, years = None, []
         if str(object_id).isdigit():
             pending = PendingMeasureChange.objects.filter(measure_id=object_id).first()
+        if pending is not None:
+            years = measure_changes.public_years(pending.measure)
         extra_context = {
             **(extra_context or {}),
             "pending": pending,
+            "years": years,
+            "released": ",".join(map(str, sorted(measure_changes.released(years)))),
             "new_definition": pending is not None and measure_changes.changes_definition(pending),
             "can_publish": may_publish(request.user),
         }
@@ -139,15 +144,26 @@ class MeasureAdmin(ReadOnlyHistoryAdmin):
             seen = int(request.POST.get("change", ""))
         except ValueError:
             seen = -1  # approves nothing: the publisher is shown the change waiting
+        try:
+            released = {int(pk) for pk in request.POST.get("released", "").split(",") if pk}
+        except ValueError:
+            released = {-1}  # approves nothing, as above
         still_comparable = {"yes": True, "no": False}.get(request.POST.get("still_comparable"))
         try:
             measure_changes.approve(
-                measure, request.user, seen=seen, still_comparable=still_comparable
+                measure,
+                request.user,
+                seen=seen,
+                still_comparable=still_comparable,
+                released_seen=released,
             )
         except PublishingError as error:
             self.message_user(request, " ".join(error.problems), messages.ERROR)
         else:
-            self.message_user(request, f"The change to {measure} is approved and public.")
+            self.message_user(
+                request,
+                f"The change to {measure} is approved: each year that shows it has a new version.",
+            )
         return redirect(reverse("admin:stats_measure_change", args=[object_id]))
 
     def discard_view(self, request, object_id):

@@ -21,6 +21,11 @@ from stats.rules.versions import freeze
 # What a year's page shows of a measure: its words, and where its figure sits on the page.
 PUBLIC_FIELDS = ["name", "description", "display_order"]
 ALREADY_WAITING = "A change to this measure is already waiting for approval."
+RELEASED_SINCE_SEEN = (
+    "A year that shows this measure was released while you read this: the change note will "
+    "now be public on its page too, and its subscribers will be told of it. Read it again "
+    "before approving."
+)
 
 
 def public_years(measure):
@@ -31,6 +36,12 @@ def public_years(measure):
             figures__measure=measure, state=YearState.PUBLISHED, current_version__isnull=False
         ).distinct()
     )
+
+
+def released(years):
+    """The years the public has seen (pks): on them a change note is public and sent to
+    correction alerts; a year still scheduled keeps it in its record (ChangeNote.after_release)."""
+    return {year.pk for year in years if year.has_been_public}
 
 
 def hold(measure, changes, user, change_note):
@@ -50,14 +61,18 @@ def changes_definition(pending):
 
 
 @transaction.atomic
-def approve(measure, user, seen=None, still_comparable=None):
+def approve(measure, user, seen=None, still_comparable=None, released_seen=None):
     """`seen`: the change the publisher reviewed (its pk), if another may have replaced it.
-    `still_comparable`: for a new definition, whether earlier figures remain comparable."""
+    `still_comparable`: for a new definition, whether earlier figures remain comparable.
+    `released_seen`: the years released when the publisher read it (`released()`): if one
+    has been released since, its note would be public unannounced, so nothing is approved."""
     pending = PendingMeasureChange.objects.select_for_update().filter(measure=measure).first()
     if pending is None:
         raise PublishingError(["There is no change to this measure waiting for approval."])
     if seen is not None and pending.pk != seen:
         raise PublishingError([NOT_THE_ONE_SEEN])
+    if released_seen is not None and released_seen != released(public_years(measure)):
+        raise PublishingError([RELEASED_SINCE_SEEN])
     if (problem := proposer_problem(pending.made_by_id, user)) is not None:
         raise PublishingError([problem.replace("asked for", "made")])
     if changes_definition(pending) and still_comparable is None:
