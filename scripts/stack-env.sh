@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/stack-env.sh HOST [HTTPS_PORT [HTTP_PORT]]   write deploy/stack.env for compose.yaml
-# From deploy/stack.env.example, with a new SECRET_KEY and database password, the site's
+# From deploy/stack.env.example, with a new SECRET_KEY, database and Redis passwords, the site's
 # host name and ports, and the stand-in images where those are what this machine has. Owner-
 # only (0600). Refuses to replace an existing file: its password is the database's now.
 set -euo pipefail
@@ -32,7 +32,8 @@ sed -e "s|^SITE_HOST=.*|SITE_HOST=$host|" \
     -e "s|^SITE_URL=.*|SITE_URL=$origin|" \
     -e "s|^SECRET_KEY=.*|SECRET_KEY=$(secret 60)|" \
     -e "s|^POSTGRES_PASSWORD=.*|POSTGRES_PASSWORD=$(secret 32)|" \
+    -e "s|^REDIS_PASSWORD=.*|REDIS_PASSWORD=$(secret 32)|" \
     -e "s|^POSTGRES_IMAGE=.*|POSTGRES_IMAGE=$postgres|" \
     -e "s|^REDIS_IMAGE=.*|REDIS_IMAGE=$redis|" \
     deploy/stack.env.example > "$file"
-echo "Wrote $file (owner-only). Its SECRET_KEY and POSTGRES_PASSWORD are new: keep a copy safe."
+echo "Wrote $file (owner-only). Its SECRET_KEY and passwords are new: keep a copy safe."

@@ -162,6 +162,19 @@ def test_redis_never_evicts_and_readiness_checks_it(stack):
     assert json.loads(stack.plain("GET", "/readyz").body) == {"database": "ok", "cache": "ok"}
 
 
+def test_redis_answers_only_the_stacks_password(stack):
+    """Anything else on the inside network (a compromised container) can neither empty the
+    page cache nor change its settings (an eviction policy, where Redis writes its files)."""
+    ping = """import os, redis
+for url in ("redis://redis:6379/0", "redis://:wrong@redis:6379/0", os.environ["CACHE_URL"]):
+    try:
+        print(redis.Redis.from_url(url).ping())
+    except redis.AuthenticationError:
+        print("refused")"""
+    answers = stack.podman("exec", stack.container("worker"), "python", "-c", ping).stdout
+    assert answers.split() == ["refused", "refused", "True"]
+
+
 @pytest.fixture(scope="module")
 def press_office(stack):
     """A superuser with an authenticator app, made by the documented commands, signed in
