@@ -204,5 +204,5 @@ def test_a_measure_renamed_by_one_publisher_is_approved_by_another(browser, site
     petra.goto(address)
     expect(petra.locator(".pending-correction")).to_contain_text("Drugs recovered")
     petra.get_by_role("button", name="Approve and publish").click()
-    expect(petra.locator(".messagelist")).to_contain_text("is approved and public")
+    expect(petra.locator(".messagelist")).to_contain_text("has a new version")
     assert Measure.objects.get(pk=measure.pk).name == "Drugs recovered"
