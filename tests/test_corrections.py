@@ -152,9 +152,9 @@ class TestSecondPairOfEyes:
         notes = django_app.get("/admin/stats/changenote/", user=publishers[0])
         (row,) = notes.html.select("#result_list tbody tr")
         assert "put right before the release" in row.text
-        assert row.select_one("td.field-on_the_page img")["alt"] == "False"
+        assert public_column(notes) == ["record only"]
         on_year = django_app.get(change_url(year), user=publishers[0])
-        assert on_year.html.select_one("td.field-on_the_page img")["alt"] == "False"
+        assert public_column(on_year) == ["record only"]
 
     def test_a_year_released_while_its_correction_was_read_is_read_again_first(
         self, django_app, officer, drugs, publishers
@@ -172,9 +172,9 @@ class TestSecondPairOfEyes:
             assert "press office only" not in refused.text and PendingCorrection.objects.exists()
             assert "The note is public, under “Updates to this page”" in refused.text
             approve_form(refused).submit(user=publishers[0])
-        assert not PendingCorrection.objects.exists()
-        notes = django_app.get("/admin/stats/changenote/", user=publishers[0])
-        assert notes.html.select_one("td.field-on_the_page img")["alt"] == "True"
+            assert not PendingCorrection.objects.exists()
+            notes = django_app.get("/admin/stats/changenote/", user=publishers[0])
+            assert public_column(notes) == ["on the page"]
 
 
 class TestTheYearStaysComplete:
@@ -291,6 +291,19 @@ class TestWithdrawn:
         assert "This page was withdrawn on" in page and "A figure is being checked." in page
         assert client.get("/years/2022/data.csv").status_code == HTTPStatus.NOT_FOUND
         assert Year.objects.get().state == YearState.DRAFT
+
+    def test_staff_are_told_its_notes_are_off_the_page_until_it_is_published_again(
+        self, django_app, public_year, publishers
+    ):
+        publishing.withdraw(public_year, publishers[0], "A figure is being checked.")
+        notes = django_app.get("/admin/stats/changenote/", user=publishers[0])
+        assert public_column(notes) == ["when published again"]
+        on_year = django_app.get(change_url(public_year), user=publishers[0])
+        assert public_column(on_year) == ["when published again"]
+
+
+def public_column(page):
+    return [cell.text.strip() for cell in page.html.select("td.field-on_the_page")]
 
 
 class TestSideDoorsFoundInReview:

@@ -7,10 +7,13 @@ from django.utils.html import format_html
 from ..models import ChangeNote, Quote
 
 
-@admin.display(boolean=True, description="public")
+@admin.display(description="public")
 def on_the_page(note):
-    """A note written before its year's release is kept for the record only (ChangeNote)."""
-    return note.after_release
+    """A note written before its year's release is kept for the record only (ChangeNote); one
+    written after it is under "Updates to this page" whenever the year is on show."""
+    if not note.after_release:
+        return "record only"
+    return "on the page" if note.year.is_public else "when published again"
 
 
 class EditedOnTheYearPage:
