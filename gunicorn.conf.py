@@ -133,8 +133,11 @@ def when_ready(server):
         from prometheus_client import CollectorRegistry, start_http_server
         from prometheus_client.multiprocess import MultiProcessCollector
 
+        from stats.alerts.metrics import AlertsCollector
+
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
+        registry.register(AlertsCollector())  # whether alerts are going out, from the database
         start_http_server(int(METRICS_PORT), os.environ.get("METRICS_BIND", "0.0.0.0"), registry)  # noqa: S104 - the container's own network only
         server.log.info("Metrics on port %s", METRICS_PORT)
 
