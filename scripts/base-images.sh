@@ -8,16 +8,21 @@
 #   localhost/alliance-standin/redis:7            redis-server, as the redis user, in /data
 # The host's apt sources and extra CA certificates are copied in while each is made (a
 # TLS-inspecting proxy needs them for pip and apt); they are never part of the repository.
-# An image that exists already is kept: REBUILD=1 makes them again. Needs root and mmdebstrap
+# An image made from this recipe (this script and deploy/standin/) is kept; one made from an
+# older recipe is made again, and REBUILD=1 makes them all again. Needs root and mmdebstrap
 # (scripts/containers-setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PREFIX=localhost/alliance-standin
+RECIPE=$(cat scripts/base-images.sh deploy/standin/* | sha256sum | cut -c1-16)
 
 make_base() {  # make_base NAME PACKAGES [podman import --change ...]
     local name="$1" packages="$2"
     shift 2
-    if [[ -z "${REBUILD:-}" ]] && podman image exists "$PREFIX/$name"; then
+    local made
+    made=$(podman image inspect --format '{{index .Labels "alliance.standin.recipe"}}' \
+        "$PREFIX/$name" 2>/dev/null || true)
+    if [[ -z "${REBUILD:-}" && "$made" == "$RECIPE" ]]; then
         echo "Stand-in $PREFIX/$name exists."
         return
     fi
@@ -43,7 +48,8 @@ make_base() {  # make_base NAME PACKAGES [podman import --change ...]
     trap 'rm -f "$tarball"' RETURN
     mmdebstrap --quiet --variant=minbase --include="ca-certificates${packages:+,$packages}" \
         "${hooks[@]}" bookworm "$tarball"
-    podman import "$@" "$tarball" "$PREFIX/$name" >/dev/null
+    podman import "$@" --change "LABEL alliance.standin.recipe=$RECIPE" "$tarball" \
+        "$PREFIX/$name" >/dev/null
 }
 
 make_base debian:bookworm-slim "" --change 'CMD ["bash"]'

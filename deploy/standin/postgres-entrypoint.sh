@@ -8,7 +8,9 @@ if [ "${1:-}" = postgres ] && [ "$(id -u)" = 0 ]; then
     mkdir -p "$PGDATA" /var/run/postgresql
     chown postgres:postgres "$PGDATA" /var/run/postgresql
     chmod 700 "$PGDATA"
-    exec runuser -u postgres -- "$0" "$@"
+    # setpriv execs (runuser would stay as PID 1 and never pass on the stop signal: postgres
+    # was killed after the grace period instead of shutting down).
+    exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$0" "$@"
 fi
 if [ "${1:-}" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
     : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}"
