@@ -1,5 +1,7 @@
 import pytest
 
+from .stack import podman_problem, started_stack
+
 
 @pytest.fixture(autouse=True)
 def _static_files_without_collectstatic(settings):
@@ -136,3 +138,23 @@ def public_year(drugs, publishers):
     year = make_publishable_year("2022")
     year.figures.filter(measure=drugs).update(value=4000000)
     return publishing.publish(year, publishers[1])
+
+
+@pytest.fixture(scope="session")
+def stack(pytestconfig):
+    """The deployment as shipped, for the deploy tier (tests/test_deploy*.py): one stack for the
+    session, as it takes a minute to start; each test leaves it as it found it."""
+    problem = podman_problem()
+    if problem:
+        pytest.fail(f"The deploy tier cannot run on this machine: {problem}.")
+    # The images' sizes (the site's own layers among them), shown in every run's output.
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+
+    def say(lines):
+        with capture.global_and_fixture_disabled():
+            for line in ["", *lines]:
+                reporter.write_line(line)
+
+    with started_stack(say) as stack:
+        yield stack

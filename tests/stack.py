@@ -25,6 +25,8 @@ from .servers import ROOT, free_port
 
 PODMAN_COMPOSE = str(Path(sys.executable).with_name("podman-compose"))
 HOST = "localhost"
+# The services that answer a health check (the worker's is its own: it may be stopped).
+SERVICES = ["db", "redis", "web-1", "web-2", "proxy"]
 
 
 def run(args, timeout=600, check=True, **kwargs):
@@ -350,3 +352,9 @@ def form_fields(page, form_id):
     parser = _Form(form_id)
     parser.feed(page)
     return parser.fields
+
+
+def fresh(path):
+    """The same page under an address nginx's micro-cache has not seen: the request reaches a
+    web server (whose page cache ignores the query string)."""
+    return f"{path}?n={uuid.uuid4().hex}"

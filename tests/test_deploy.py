@@ -1,7 +1,8 @@
 """The deployment as shipped (issue #22): the images built as `make images` builds them and
 compose.yaml started with podman-compose as docs/deploy.md says, then used from the host as
-visitors and the press office would, and put through the faults an operator meets. One stack
-for the module (it takes a minute to start); each test leaves it as it found it.
+visitors and the press office would (the faults an operator meets: test_deploy_faults.py). One
+stack for both (tests/conftest.py; it takes a minute to start); each test leaves it as it found
+it.
 
 No podman here is a failure, said plainly: a deployment left untested is a finding."""
 
@@ -11,12 +12,8 @@ import ipaddress
 import json
 import re
 import shlex
-import shutil
-import subprocess
 import threading
 import time
-import uuid
-from datetime import UTC, datetime
 from http import HTTPStatus
 
 import pytest
@@ -24,36 +21,11 @@ from django_otp.oath import totp
 from PIL import Image
 
 from .servers import ROOT
-from .stack import Visitor, form_fields, podman_problem, started_stack
+from .stack import SERVICES, Visitor, form_fields, fresh
 
 pytestmark = pytest.mark.deploy
 
 ADMIN_PASSWORD = "a-long-deploy-test-passphrase"  # noqa: S105 - a throwaway stack's
-SERVICES = ["db", "redis", "web-1", "web-2", "proxy"]
-
-
-@pytest.fixture(scope="module")
-def stack(pytestconfig):
-    problem = podman_problem()
-    if problem:
-        pytest.fail(f"The deploy tier cannot run on this machine: {problem}.")
-    # The images' sizes (the site's own layers among them), shown in every run's output.
-    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
-    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
-
-    def say(lines):
-        with capture.global_and_fixture_disabled():
-            for line in ["", *lines]:
-                reporter.write_line(line)
-
-    with started_stack(say) as stack:
-        yield stack
-
-
-def fresh(path):
-    """The same page under an address nginx's micro-cache has not seen: the request reaches a
-    web server (whose page cache ignores the query string)."""
-    return f"{path}?n={uuid.uuid4().hex}"
 
 
 def test_public_pages_and_static_files_over_tls_in_production_mode(stack):
@@ -267,147 +239,6 @@ def test_a_correction_shows_through_both_web_servers_at_once(stack):
     answers = [stack.request("GET", fresh("/years/2022/")) for _ in range(20)]
     assert all("£1.6m" in a.text and "£1.5m" not in a.text for a in answers)
     assert len(served_by(stack, {a.getheader("X-Request-ID") for a in answers})) == 2
-
-
-# Every request a fresh address (fresh() above), numbered by wrk thread and request. Random
-# numbers were not: each wrk thread seeded them with the same second, so the threads asked for
-# the same addresses in turn, and the second of each pair waited up to 5 s on nginx's cache lock
-# for the first before asking itself; one slow page then counted twice against wrk's timeout.
-WRK_SCRIPT = """
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("thread_number", threads)
-end
-local paths = {"/", "/years/2022/", "/years/", "/measures/drugs-seized/"}
-local sent = 0
-request = function()
-  sent = sent + 1
-  return wrk.format("GET", paths[sent % #paths + 1] .. "?n=" .. thread_number .. "-" .. sent)
-end
-"""
-
-
-def test_under_load_stopping_a_web_server_the_worker_redis_and_the_database_costs_nothing(
-    stack, tmp_path
-):
-    stack.wait_healthy(*SERVICES)
-    script = tmp_path / "pages.lua"
-    script.write_text(WRK_SCRIPT)
-    target = f"https://127.0.0.1:{stack.https_port}"
-    wrk = shutil.which("wrk") or pytest.fail("wrk is not installed: `make tools` installs it")
-    load = subprocess.Popen(  # noqa: S603 - wrk at our own stack, on loopback
-        [wrk, "-t2", "-c8", "-d30s", "--timeout", "10s", "-s", str(script),
-         "-H", f"Host: localhost:{stack.https_port}", target],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    faults = [(3, "stop", "web-1"), (8, "stop", "worker"), (12, "restart", "redis"),
-              (19, "restart", "db")]  # fmt: skip
-    done = []
-
-    def inflict():
-        started = time.monotonic()
-        for at, action, service in faults:
-            time.sleep(max(0, at - (time.monotonic() - started)))
-            begun = datetime.now(UTC).replace(microsecond=0)  # nginx logs whole seconds
-            stack.compose(action, service)
-            done.append((begun, action, service))
-
-    thread = threading.Thread(target=inflict)
-    thread.start()
-    output = load.communicate(timeout=120)[0]
-    thread.join(timeout=120)
-    try:
-        assert [d[1:] for d in done] == [f[1:] for f in faults], done
-        assert "Non-2xx or 3xx responses" not in output, output
-        proxy = stack.json_lines("proxy")
-        assert "Socket errors" not in output, slow_requests(stack, output, done, proxy)
-        pages = [line for line in proxy if "?n=" in line["path"]]
-        assert len({line["path"] for line in pages}) == len(pages)  # each fresh, as meant
-        # Pages kept coming after each fault began, not only before the first.
-        served = [datetime.fromisoformat(line["time"]) for line in pages
-                  if line["status"] == HTTPStatus.OK]  # fmt: skip
-        for begun, action, service in done:
-            assert any(at >= begun for at in served), (action, service, output)
-        print(slow_requests(stack, output, done, proxy))
-    finally:
-        stack.compose("start", "web-1", "worker")
-        stack.wait_healthy(*SERVICES)
-
-
-def slow_requests(stack, output, done, proxy):
-    """What a failure needs to be read: wrk's summary, when each fault began, each request over
-    2 s as nginx and the web server that answered it logged it, and the web servers' warnings."""
-    slow = {line["request_id"]: line for line in proxy if line.get("duration", 0) > 2}
-    said = [line for service in ("web-1", "web-2") for line in stack.json_lines(service)]
-    site = [line for line in said if line.get("request_id") in slow or line["level"] != "INFO"]
-    keys = ("time", "path", "status", "duration", "upstream", "upstream_status",
-            "upstream_duration", "cache")  # fmt: skip
-    return "\n".join([
-        output,
-        *(f"{begun:%H:%M:%S} {action} {service}" for begun, action, service in done),
-        *(" ".join(str(line.get(key)) for key in keys) for line in slow.values()),
-        *(json.dumps(line) for line in site),
-    ])  # fmt: skip
-
-
-def test_a_web_server_stops_gracefully(stack):
-    stack.compose("stop", "web-2")
-    try:
-        # gunicorn got SIGTERM itself and finished: exit 0, not SIGKILL's 137 at the timeout.
-        assert stack.inspect("web-2", "{{.State.ExitCode}}") == "0"
-        assert "Shutting down: Master" in stack.logs("web-2")
-    finally:
-        stack.compose("start", "web-2")
-        stack.wait_healthy("web-2")
-
-
-def test_the_site_waits_a_second_not_five_for_a_name_the_network_missed(stack):
-    # A lookup of "db" held up 10 s as a container restarted (two 5 s waits, measured): the
-    # site's containers ask again after 1 s. Read from the file the C library reads.
-    for service in ("web-1", "web-2", "worker"):
-        resolver = stack.podman("exec", stack.container(service), "cat", "/etc/resolv.conf")
-        assert re.search(r"^options .*\btimeout:1\b", resolver.stdout, re.M), service
-
-
-def test_the_database_shuts_down_when_stopped_instead_of_being_killed(stack):
-    stack.compose("stop", "db")
-    try:
-        # postgres got the stop signal itself: a clean shutdown, not SIGKILL's 137 at the end
-        # of the grace period (and a crash recovery at the next start).
-        assert stack.inspect("db", "{{.State.ExitCode}}") == "0"
-        assert "database system is shut down" in stack.logs("db")
-    finally:
-        stack.compose("start", "db")
-        stack.wait_healthy("db", "web-1", "web-2")
-
-
-def test_a_web_server_that_exits_or_starts_before_the_database_comes_back_by_itself(stack):
-    count = int(stack.inspect("web-1", "{{.RestartCount}}"))
-    stop_gunicorn = "import os, signal; os.kill(1, signal.SIGTERM)"  # as if it had ended
-    stack.podman("exec", stack.container("web-1"), "python", "-c", stop_gunicorn)
-    stack.wait(lambda: int(stack.inspect("web-1", "{{.RestartCount}}")) > count, 60, "a restart")
-    stack.wait_healthy("web-1")
-    stack.compose("stop", "db")
-    try:
-        stack.compose("restart", "web-2")  # starts while the database is down
-        stack.wait(lambda: "Waiting for migrations" in stack.logs("web-2"), 60, "web-2 waiting")
-    finally:
-        stack.compose("start", "db")
-    stack.wait_healthy("db", "web-2", "web-1")
-    assert stack.request("GET", fresh("/years/2022/")).status == HTTPStatus.OK
-
-
-def test_the_proxy_starts_with_no_web_server_and_finds_them_when_they_come(stack):
-    stack.compose("stop", "web-1", "web-2")
-    try:
-        stack.compose("restart", "proxy")
-        stack.wait_healthy("proxy")
-        assert stack.request("GET", fresh("/years/")).status == HTTPStatus.BAD_GATEWAY
-    finally:
-        stack.compose("start", "web-1", "web-2")
-    stack.wait_healthy("web-1", "web-2")
-    stack.wait(lambda: stack.request("GET", fresh("/years/")).status == HTTPStatus.OK, 30)
 
 
 def test_three_concurrent_migration_runs_on_an_empty_database_all_succeed(stack):
