@@ -53,6 +53,8 @@ RULES = {
         "stats/rules/signals.py",
         r"correction_published\.send",
     ),
+    "an alert email is due": ("stats/models/alert.py", r"next_attempt_at__lte"),
+    "an alert email is due, in SQL": ("stats/alerts/sending.py", r"next_attempt_at\s*<="),
     "a change note is on the public page (written after the release)": (
         "stats/models/change_note.py",
         r"made_at\s*>\s*\S*published_at|published_at\s*<\s*\S*made_at|made_at__gt",

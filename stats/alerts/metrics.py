@@ -54,9 +54,7 @@ class AlertsCollector:
         for state in DeliveryState:
             deliveries.add_metric([state.value], by_state.get(state.value, 0))
 
-        due = Delivery.objects.filter(
-            state=DeliveryState.PENDING, next_attempt_at__lte=now
-        ).aggregate(oldest=Min("next_attempt_at"))["oldest"]
+        due = Delivery.objects.due(now).aggregate(oldest=Min("next_attempt_at"))["oldest"]
         overdue = GaugeMetricFamily(
             "alliance_alert_oldest_due_seconds",
             "How long the alert email waiting longest has been due (0: none is): it rises while "

@@ -221,7 +221,7 @@ def sweep(now=None):
     ).update(state=DeliveryState.SENT, sent_at=now, claim="")
     if taken_back or delivered:
         logger.warning("Sweep: %s alerts to send again, %s recorded as sent", taken_back, delivered)
-    due = Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+    due = Delivery.objects.due(now)
     unprepared = AlertEvent.objects.filter(
         prepared_at__isnull=True, created_at__lt=now - datetime.timedelta(seconds=30)
     )

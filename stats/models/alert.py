@@ -51,6 +51,13 @@ class DeliveryState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, now):
+        """Waiting, and their time (first or next try) has come: the worker's to send. The
+        worker's claim asks the same in SQL (stats/alerts/sending.py)."""
+        return self.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+
+
 class Delivery(models.Model):
     event = models.ForeignKey(AlertEvent, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(
@@ -68,6 +75,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     COUNTS = {
         "sent": Count("pk", filter=Q(state__in=["sent", "handed_over"])),
