@@ -124,6 +124,43 @@ def test_redis_stopped_under_load_costs_no_errors_and_comes_back_by_itself(
         stop(process)
 
 
+def test_redis_restarted_empty_then_the_database_down_still_serves_last_good_copies(
+    committed_year, tmp_path
+):
+    """Redis keeps nothing on disk, so it comes back empty. The pages a worker holds must stay
+    its last good copies: the deploy tier gave 503s when the database restarted a few seconds
+    after Redis did, because the content version made afresh voided them."""
+    redis_port = free_port()
+    process = start_redis(redis_port)
+    real = database_url()
+    upstream_port = int(real.rsplit(":", 1)[1].split("/")[0])
+    database = Relay(upstream_port)
+    env = production_env(
+        CACHE_URL=f"redis://127.0.0.1:{redis_port}/0",
+        DATABASE_URL=real.replace(f":{upstream_port}/", f":{database.port}/"),
+        CONN_MAX_AGE="0",
+        DATABASE_CONNECT_TIMEOUT="1",
+        PAGE_CACHE_REDIS_BREAKER_SECONDS="1",
+        WEB_CONCURRENCY="1",  # one worker's memory: the copies it holds are the ones asked for
+    )
+    try:
+        with open(tmp_path / "log", "w") as log, gunicorn(env, log=log) as url:
+            before = {path: get(url, path)[1] for path in PAGES}
+            stop(process)
+            for path in PAGES:
+                assert get(url, path)[0] == HTTPStatus.OK  # rendered uncached
+            process = start_redis(redis_port)
+            database.hang()
+            time.sleep(1.5)  # the Redis breaker closes
+            for path in PAGES:
+                status, body, headers, _ = get(url, path)
+                assert (status, headers["X-Served-Stale"]) == (200, "database unavailable"), path
+                assert body == before[path]
+    finally:
+        stop(process)
+        database.close()
+
+
 def test_a_hung_database_serves_last_good_copies_without_asking_it_again(
     committed_year, tmp_path, cache_dir
 ):

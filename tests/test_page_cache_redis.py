@@ -14,7 +14,9 @@ import redis as redis_client
 
 from stats.models import Figure
 from stats.pagecache import Unavailable, page_cache
+from stats.pagecache.breaker import Breaker
 from stats.pagecache.redis_store import RedisStore
+from stats.pagecache.versions import Versions
 
 from .factories import make_headline_year, release
 from .relay import Relay
@@ -119,6 +121,36 @@ def test_a_lost_subscription_costs_a_round_trip_not_a_stale_page(redis, redis_ur
     there.write_state(second := state())
     assert soon(here.current_state, second) == second
     in_step(here)  # subscribed again, by itself
+
+
+def test_a_redis_back_empty_keeps_the_last_generation_heard_unless_a_void_was_missed(
+    redis,
+    redis_url,
+    machine,
+    db,  # a renewal asks the database when the next release is
+):
+    here, there = machine(redis_url), machine(redis_url)
+    versions = Versions(here, Breaker(5))
+    there.write_state(state())
+    in_step(here)
+    there.write_state(corrected := {**state(), "generation": uuid.uuid4().hex})
+    assert soon(here.current_state, corrected) == corrected
+
+    def restart_redis():  # as a restart leaves it: the subscription cut, nothing kept
+        redis.client_kill_filter(_type="pubsub")
+        redis.flushall()
+        assert soon(here.current_state, None) is None
+
+    restart_redis()
+    renewed = versions.current()  # the last good copies made since the correction still serve
+    assert renewed["generation"] == corrected["generation"]
+    assert renewed["version"] != corrected["version"]  # but every page is rendered again
+
+    here.breaker.trip()
+    versions.renew(void=True)  # a correction saved here while Redis could not be told
+    here.breaker.reset()
+    restart_redis()
+    assert versions.current()["generation"] != corrected["generation"]
 
 
 def test_a_silent_network_shows_the_old_version_no_longer_than_the_heartbeat(

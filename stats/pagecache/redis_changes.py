@@ -36,6 +36,8 @@ class Subscription:
         self._lock = threading.Lock()
         self._pid = None
         self._state = None
+        # The generation of the last state read, kept when Redis is gone or comes back empty.
+        self.generation = None
         self._heard = 0.0  # when the last answered ping (or the subscription) was sent
         # Reads are numbered as they begin, and the copy only ever takes a later one's answer:
         # a slow read begun before a change cannot undo the read made after it.
@@ -74,6 +76,7 @@ class Subscription:
             # Forked: the parent's thread did not come along, and its connection is the
             # parent's to use.
             self._pid, self._state, self._heard = os.getpid(), None, 0.0
+            self.generation = None
             threading.Thread(target=self._listen, name="page cache version", daemon=True).start()
 
     def stop(self):
@@ -133,3 +136,5 @@ class Subscription:
         with self._lock:
             if number > self._kept:
                 self._state, self._kept = state, number
+                if state is not None:
+                    self.generation = state["generation"]

@@ -65,6 +65,10 @@ class RedisStore:
     def read_state(self):
         return self._call(self._read)
 
+    def last_generation(self):
+        """The generation this process last read from Redis, known while Redis is not."""
+        return self.subscription.generation
+
     def _read(self):
         version, generation = self.client.mget(VERSION, GENERATION)
         if version is None or generation is None:

@@ -48,7 +48,7 @@ class Versions:
                 self._missed = None
             state = self.store.current_state()
             if state is None:
-                return self._renew(void=True)
+                return self._renew(void=False)
             if state["until"] is not None and time.time() >= state["until"]:
                 return self._renew_at_moment(state)
             return state
@@ -84,11 +84,16 @@ class Versions:
 
     def _renew(self, void):
         state = self.store.read_state() if not void else None
-        new = {
-            "version": uuid.uuid4().hex,
-            "until": self._until(),
-            "generation": uuid.uuid4().hex if state is None else state["generation"],
-        }
+        if state is not None:
+            generation = state["generation"]
+        elif not void and self.store.last_generation():
+            # The store came back empty (Redis restarted): the generation it had before, as
+            # a store that kept its state keeps it. A new one would void every last good copy
+            # just when they may be needed, should the database fail next.
+            generation = self.store.last_generation()
+        else:
+            generation = uuid.uuid4().hex
+        new = {"version": uuid.uuid4().hex, "until": self._until(), "generation": generation}
         self.store.write_state(new)
         return new
 
