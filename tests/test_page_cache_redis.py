@@ -142,12 +142,14 @@ def test_a_redis_back_empty_keeps_the_last_generation_heard_unless_a_void_was_mi
         assert soon(here.current_state, None) is None
 
     restart_redis()
+    assert versions.last_known()["generation"] == corrected["generation"]  # while Redis is away
     renewed = versions.current()  # the last good copies made since the correction still serve
     assert renewed["generation"] == corrected["generation"]
     assert renewed["version"] != corrected["version"]  # but every page is rendered again
 
     here.breaker.trip()
     versions.renew(void=True)  # a correction saved here while Redis could not be told
+    assert versions.last_known() is None  # no last good copy from before it, then
     here.breaker.reset()
     restart_redis()
     assert versions.current()["generation"] != corrected["generation"]

@@ -78,7 +78,7 @@ class PageCacheMiddleware:
         state = cache.versions.current()
         if state is None:  # the store is unreachable: render from the database, uncached
             if cache.database.is_open:
-                return self.unavailable(request)
+                return self.last_good_copy(request, key, cache.versions.last_known())
             return self.get_response(request)
         if entry is not None and entry.is_current(state):
             metrics.MEMORY_HITS.inc()
@@ -162,7 +162,8 @@ class PageCacheMiddleware:
         logger.warning("Database unavailable, serving last good copies: %s", exception)
         if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
             return self.unavailable(request)
-        state = self.cache.versions.current()
+        versions = self.cache.versions
+        state = versions.current() or versions.last_known()
         return self.last_good_copy(request, page_key(request), state)
 
     def last_good_copy(self, request, key, state, stored=None):

@@ -56,6 +56,14 @@ class Versions:
             self._missed = bool(self._missed)
             return None
 
+    def last_known(self):
+        """While the store is unreachable: the generation this process last read, enough to
+        pick last good copies by; None if unknown, or if this process has voided it since."""
+        generation = self.store.last_generation()
+        if generation is None or self._missed:
+            return None
+        return {"version": None, "until": None, "generation": generation}
+
     def settled(self):
         """The current state if it needs nothing done (no renewal due, nothing missed); None
         otherwise or while the store is down. For the front door, which runs before Django's
