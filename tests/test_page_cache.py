@@ -337,3 +337,34 @@ class TestOneRenderPerRelease:
             rf.get("/years/2022/"), key, cache.versions.current(), old
         )  # B, still holding what it loaded before A stored
         assert renders == [] and response.content == new
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_request_waiting_on_a_version_since_replaced_takes_the_newer_page(
+        self, client, headline_year, rf
+    ):
+        """B waits for the render of the version it saw; the lock's holder renders the version
+        made meanwhile (after a Redis restart, several processes make one within
+        milliseconds). B must answer with that page, not wait it out and render its own."""
+        from stats.pagecache.middleware import PageCacheMiddleware
+
+        cache = page_cache()
+        client.get("/years/2022/")
+        seen = cache.versions.current()  # what B saw when it came in
+        signals.public_content_changed(seen=False)
+        cache.memory.clear()
+        newer = client.get("/years/2022/").content  # the lock's holder: the newer version
+        key = key_for(rf, "/years/2022/")
+        assert cache.store.lock(key, 10)  # still held: B cannot take it
+        renders = []
+
+        def rest_of_the_site(request):
+            renders.append(request.path)
+            return HttpResponse("rendered again")
+
+        try:
+            response = PageCacheMiddleware(rest_of_the_site).render_once(
+                rf.get("/years/2022/"), key, seen, None
+            )
+        finally:
+            cache.store.unlock(key)
+        assert renders == [] and response.content == newer

@@ -125,6 +125,9 @@ class PageCacheMiddleware:
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.01)
+            # The version may have moved on meanwhile (after Redis comes back, each process
+            # that missed it makes one): the lock's holder renders the newest.
+            state = cache.versions.current() or state
             stored = cache.load(key)
             if stored is not None and stored.is_current(state):
                 cache.memory.put(key, stored)
