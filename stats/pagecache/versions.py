@@ -91,17 +91,18 @@ class Versions:
         return self.store.read_state() or new
 
     def _renew(self, void):
-        state = self.store.read_state() if not void else None
-        if state is not None:
-            generation = state["generation"]
-        elif not void and self.store.last_generation():
-            # The store came back empty (Redis restarted): the generation it had before, as
-            # a store that kept its state keeps it. A new one would void every last good copy
+        generation = None
+        if not void:
+            state = self.store.read_state()
+            # A store that came back empty (Redis restarted) gets the generation it had, as a
+            # store that kept its state keeps it: a new one would void every last good copy
             # just when they may be needed, should the database fail next.
-            generation = self.store.last_generation()
-        else:
-            generation = uuid.uuid4().hex
-        new = {"version": uuid.uuid4().hex, "until": self._until(), "generation": generation}
+            generation = state["generation"] if state else self.store.last_generation()
+        new = {
+            "version": uuid.uuid4().hex,
+            "until": self._until(),
+            "generation": generation or uuid.uuid4().hex,
+        }
         self.store.write_state(new)
         return new
 
