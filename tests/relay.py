@@ -1,6 +1,6 @@
 """A TCP relay between the site and a dependency (PostgreSQL, Redis) on loopback, to play the
-network faults a refused connection does not: a server that hangs, and packets lost without
-the connection closing."""
+network faults a refused connection does not: a server that hangs, packets lost without the
+connection closing, and a client that dies between its last words and the server's answer."""
 
 import socket
 import threading
@@ -12,7 +12,10 @@ class Relay:
     - `hang()`: cuts the open connections and accepts new ones without ever answering, as a
       hung server would (`release()` ends it);
     - `freeze()`: keeps every connection open but holds what is sent on it, as a network that
-      drops packets silently would.
+      drops packets silently would;
+    - `hold_answers_after(...)`: the first connection to say the given things in turn gets no
+      answer after the last: the server has it (a commit is made) and the client is left
+      waiting, the moment before a client killed then would have heard.
     """
 
     def __init__(self, upstream_port):
@@ -24,6 +27,9 @@ class Relay:
         self.flowing = threading.Event()
         self.flowing.set()
         self.sockets = []
+        self.awaited = None  # what a client is to say before its answers are held
+        self.answers_held = threading.Event()
+        self.answer_gates = []
         threading.Thread(target=self.accept, daemon=True).start()
 
     def accept(self):
@@ -38,13 +44,29 @@ class Relay:
                 continue  # held open, never answered
             upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
             self.sockets.append(upstream)
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self.pump, args=(a, b), daemon=True).start()
+            answers = threading.Event()
+            answers.set()
+            self.answer_gates.append(answers)
+            for a, b, asking in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(
+                    target=self.pump, args=(a, b, answers, asking), daemon=True
+                ).start()
 
-    def pump(self, source, sink):
+    def pump(self, source, sink, answers, asking):
+        """`asking`: the source is the client. `answers`: set while the server's pass."""
+        heard = 0
         try:
             while data := source.recv(65536):
                 self.flowing.wait()
+                if not asking:
+                    answers.wait()
+                awaited = self.awaited
+                if asking and awaited and awaited[heard] in data:
+                    heard += 1
+                    if heard == len(awaited):  # held before it is passed on: no answer slips by
+                        self.awaited = None
+                        answers.clear()
+                        self.answers_held.set()
                 sink.sendall(data)
         except OSError:
             pass
@@ -73,8 +95,14 @@ class Relay:
     def freeze(self):
         self.flowing.clear()
 
+    def hold_answers_after(self, *said):
+        """`said`: bytes, each sent in one piece; `answers_held` is set once it happens."""
+        self.awaited = list(said)
+
     def close(self):
         self.flowing.set()
+        for answers in self.answer_gates:
+            answers.set()
         self.listener.close()
         for s in self.sockets:
             s.close()

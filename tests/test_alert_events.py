@@ -204,7 +204,8 @@ def test_a_worker_whose_claim_was_taken_back_does_not_send(public_year):
     delivery = Delivery.objects.get()
     Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.SENDING, claim="mine")
     Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.PENDING, claim="")
-    assert sending._handed_over(delivery, "mine") is False
+    with sending._handing_over(delivery, "mine") as still_ours:
+        assert still_ours is False
 
 
 def test_retention_deletes_what_the_privacy_notice_says_when_it_says(public_year):

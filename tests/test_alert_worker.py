@@ -23,7 +23,15 @@ from stats.rules import publishing, release_requests
 from tests.factories import make_publishable_year, make_user, schedule
 from tests.mail import Inbox, smtp_server
 
-from .servers import Browser, gunicorn, production_env, remove_committed_data, worker
+from .relay import Relay
+from .servers import (
+    Browser,
+    database_url,
+    gunicorn,
+    production_env,
+    remove_committed_data,
+    worker,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
@@ -134,6 +142,40 @@ def test_a_worker_killed_mid_send_and_restarted_leaves_everyone_exactly_one_aler
     counts = Counter(m["To"] for m in inbox.messages)
     assert len(counts) == 300 and set(counts.values()) == {1}
     assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 300
+
+
+def test_a_worker_killed_once_postgresql_has_its_handover_has_already_sent_the_message_whole(
+    people, tmp_path
+):
+    """The handover is committed after the message's last line is sent. A worker dies the
+    moment PostgreSQL has that commit, before it hears so: the alert is recorded as sent, so
+    the server must have it whole. Before, the commit came first and the worker died with
+    the last line unsent: the alert counted as sent and never arrived (the CI run where 299
+    of 300 readers got theirs)."""
+    subscribers(1)
+    year = make_publishable_year("2022")
+    real = database_url()
+    port = int(real.rsplit(":", 1)[1].split("/")[0])
+    inbox = Inbox()
+    with (
+        Relay(port) as database,
+        smtp_server(inbox) as email_url,
+        open(tmp_path / "worker.log", "w") as log,
+    ):
+        database.hold_answers_after(b"SET \"state\" = 'handed_over'", b"COMMIT")
+        env = worker_env(email_url, DATABASE_URL=real.replace(f":{port}/", f":{database.port}/"))
+        with worker(env, log) as first:
+            publishing.publish(year, people[0])
+            assert database.answers_held.wait(timeout=30)
+            inbox.wait_for(1, timeout=3)
+            first.kill()
+            first.wait(timeout=10)
+        # The commit was made: recorded as sent, so the server must have the message.
+        wait_until(lambda: Delivery.objects.get().state == DeliveryState.HANDED_OVER, timeout=5)
+        with worker(worker_env(email_url), log):
+            wait_until(lambda: Delivery.objects.get().state == DeliveryState.SENT)
+            time.sleep(3)  # a sweep more: nothing is sent again
+    assert [message["To"] for message in inbox.messages] == ["reader0@example.org"]
 
 
 def test_the_release_moment_sends_on_time_with_no_visitor_and_a_moved_one_at_its_new_time(

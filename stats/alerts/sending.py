@@ -4,19 +4,21 @@
 twice adds nothing). `send_due` claims a batch of deliveries at a time (FOR UPDATE SKIP
 LOCKED: two workers never claim the same one) and sends each through Django's email backend:
 
-    pending -> sending (claimed) -> handed_over (just before the message's last line) -> sent
+    pending -> sending (claimed) -> handed_over (committed after the message's last line) -> sent
                                  -> pending again later (a failure worth retrying), or failed
 
 A worker killed while `sending` has given the mail server no complete message, so `sweep`
 puts those back to pending after ALERTS_STALE_SECONDS; one killed after `handed_over` has
-delivered it, so `sweep` counts those as sent. Nobody is sent an alert twice, nobody is
-skipped (docs/decisions/0008-task-queue.md says where this holds and where it cannot).
+delivered it, so `sweep` counts those as sent. Nobody is skipped, and nobody is sent an alert
+twice but for a worker killed in the microseconds between a last line and its commit
+(docs/decisions/0008-task-queue.md says where this holds and where it cannot).
 """
 
 import datetime
 import logging
 import secrets
 import smtplib
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -75,8 +77,11 @@ def _claim(event_id, claim):
         return [row[0] for row in cursor.fetchall()]
 
 
-def _handed_over(delivery, claim):
-    """Recorded (committed) before the message's last line: False if the claim is gone.
+@contextmanager
+def _handing_over(delivery, claim):
+    """Yields False if the claim is gone. The block sends the message's last line; the
+    handover is committed after it, so it is never recorded before the server can have the
+    message whole (a commit first, then a worker killed, lost the alert as "sent").
 
     Committed without waiting for the disk (synchronous_commit off): a worker that dies has
     still recorded it, and one message's wait for the disk would otherwise bound the rate
@@ -85,7 +90,7 @@ def _handed_over(delivery, claim):
     with transaction.atomic():
         with database.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return bool(
+        yield bool(
             Delivery.objects.filter(
                 pk=delivery.pk, state=DeliveryState.SENDING, claim=claim
             ).update(state=DeliveryState.HANDED_OVER)
@@ -165,11 +170,14 @@ def _record_sent(ids):
 
 def _send_one(event, delivery, claim, backend):
     message = emails.alert(event, delivery.subscriber)
-    message.before_last_line = lambda: _handed_over(delivery, claim)
-    calls_hook = getattr(backend, "calls_before_last_line", False)
-    # Another backend cannot say when its last line goes: recorded just before sending.
-    if not calls_hook and not message.before_last_line():
-        return "taken back"
+    message.handing_over = lambda: _handing_over(delivery, claim)
+    calls_hook = getattr(backend, "sends_last_line_in_handover", False)
+    if not calls_hook:
+        # Another backend (a provider's API) cannot say when the message is whole: the
+        # handover is recorded just before sending, so a failure mid-call never sends twice.
+        with message.handing_over() as still_ours:
+            if not still_ours:
+                return "taken back"
     try:
         backend.open()  # kept open for the next message (send_messages alone closes it)
         backend.send_messages([message])

@@ -1,11 +1,13 @@
-"""Django's SMTP backend, with one addition: just before a message's last line (the lone "."
-that completes it for the mail server), it calls the message's `before_last_line()`.
+"""Django's SMTP backend, with one addition: a message's last line (the lone "." that
+completes it for the mail server) is sent inside the message's `handing_over()` block.
 
-The worker records the alert as handed over there, in the database, before the server can
-have it. A worker killed before that point leaves a message the server throws away (it never
-saw the end), so sending it again sends it once; killed after it, the alert is already
-recorded. If `before_last_line()` answers False (another worker took the alert back), the
-connection is dropped instead, and the server throws the message away.
+The worker records the alert as handed over in that block, and the record is committed as
+the block ends, after the last line has gone. A worker killed before the commit leaves the
+alert to be sent again: the server threw the message away (it never saw the end) or, in the
+few microseconds between the last line and the commit, has it already, and it goes twice
+with the same Message-ID. It is never recorded as sent before the server can have it whole.
+If the block yields False (another worker took the alert back), the connection is dropped
+instead, and the server throws the message away.
 """
 
 import re
@@ -20,7 +22,7 @@ class NotHandedOver(smtplib.SMTPException):
 
 
 class _LastLineHook:
-    before_last_line = None
+    handing_over = None
 
     def _get_socket(self, host, port, timeout):
         sock = super()._get_socket(host, port, timeout)
@@ -30,7 +32,7 @@ class _LastLineHook:
         return sock
 
     def data(self, msg):
-        if self.before_last_line is None:
+        if self.handing_over is None:
             return super().data(msg)
         self.putcmd("data")
         code, reply = self.getreply()
@@ -40,10 +42,11 @@ class _LastLineHook:
         if not body.endswith(b"\r\n"):
             body += b"\r\n"
         self.send(body)
-        if not self.before_last_line():
-            self.close()  # the server saw no end: it discards what it had
-            raise NotHandedOver("The message was withdrawn before its last line.")
-        self.send(b".\r\n")
+        with self.handing_over() as still_ours:
+            if not still_ours:
+                self.close()  # the server saw no end: it discards what it had
+                raise NotHandedOver("The message was withdrawn before its last line.")
+            self.send(b".\r\n")
         return self.getreply()
 
 
@@ -56,16 +59,16 @@ class _SMTP_SSL(_LastLineHook, smtplib.SMTP_SSL):  # noqa: N801 - as smtplib nam
 
 
 class EmailBackend(smtp.EmailBackend):
-    calls_before_last_line = True
+    sends_last_line_in_handover = True
 
     @property
     def connection_class(self):
         return _SMTP_SSL if self.use_ssl else _SMTP
 
     def _send(self, email_message):
-        self.connection.before_last_line = getattr(email_message, "before_last_line", None)
+        self.connection.handing_over = getattr(email_message, "handing_over", None)
         try:
             return super()._send(email_message)
         finally:
             if self.connection is not None:
-                self.connection.before_last_line = None
+                self.connection.handing_over = None

@@ -44,8 +44,8 @@ class AlertEvent(models.Model):
 class DeliveryState(models.TextChoices):
     PENDING = "pending", "Waiting"
     SENDING = "sending", "Being sent"
-    # The message was complete but for its last line when this was recorded (see
-    # stats/alerts/smtp.py): a worker killed now has, for the mail server, sent it.
+    # Committed once the message's last line had gone (see stats/alerts/smtp.py): a worker
+    # killed now has, for the mail server, sent it.
     HANDED_OVER = "handed_over", "Handed over, not yet confirmed"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
