@@ -4,6 +4,7 @@ connection closing, and a client that dies between its last words and the server
 
 import socket
 import threading
+from urllib.parse import urlsplit
 
 
 class Relay:
@@ -17,6 +18,16 @@ class Relay:
       answer after the last: the server has it (a commit is made) and the client is left
       waiting, the moment before a client killed then would have heard.
     """
+
+    @classmethod
+    def in_front_of(cls, url):
+        """A relay to the server a URL names (PostgreSQL's, Redis's): its `url` leads there
+        through the relay."""
+        address = urlsplit(url)
+        relay = cls(address.port)
+        netloc = address.netloc.rsplit(":", 1)[0] + f":{relay.port}"
+        relay.url = address._replace(netloc=netloc).geturl()
+        return relay
 
     def __init__(self, upstream_port):
         self.upstream_port = upstream_port

@@ -157,16 +157,14 @@ def test_a_worker_killed_once_postgresql_has_its_handover_has_already_sent_the_m
     of 300 readers got theirs)."""
     subscribers(1)
     year = make_publishable_year("2022")
-    real = database_url()
-    port = int(real.rsplit(":", 1)[1].split("/")[0])
     inbox = Inbox()
     with (
-        Relay(port) as database,
+        Relay.in_front_of(database_url()) as database,
         smtp_server(inbox) as email_url,
         open(tmp_path / "worker.log", "w") as log,
     ):
         database.hold_answers_after(b"SET \"state\" = 'handed_over'", b"COMMIT")
-        env = worker_env(email_url, DATABASE_URL=real.replace(f":{port}/", f":{database.port}/"))
+        env = worker_env(email_url, DATABASE_URL=database.url)
         with worker(env, log) as first:
             publishing.publish(year, people[0])
             assert database.answers_held.wait(timeout=30)

@@ -134,12 +134,10 @@ def test_the_database_failing_after_or_with_redis_still_serves_last_good_copies(
     down, the generation the worker last read picks them (503 before: no state, no copy)."""
     redis_port = free_port()
     process = start_redis(redis_port)
-    real = database_url()
-    upstream_port = int(real.rsplit(":", 1)[1].split("/")[0])
-    database = Relay(upstream_port)
+    database = Relay.in_front_of(database_url())
     env = production_env(
         CACHE_URL=f"redis://127.0.0.1:{redis_port}/0",
-        DATABASE_URL=real.replace(f":{upstream_port}/", f":{database.port}/"),
+        DATABASE_URL=database.url,
         CONN_MAX_AGE="0",
         DATABASE_CONNECT_TIMEOUT="1",
         PAGE_CACHE_REDIS_BREAKER_SECONDS="1",
@@ -169,11 +167,9 @@ def test_a_hung_database_serves_last_good_copies_without_asking_it_again(
 ):
     """How fast that is, make bench measures; this says what is served, and that the
     database is left alone while it hangs."""
-    real = database_url()
-    upstream_port = int(real.rsplit(":", 1)[1].split("/")[0])
-    hole = Relay(upstream_port)
+    hole = Relay.in_front_of(database_url())
     env = production_env(
-        DATABASE_URL=real.replace(f":{upstream_port}/", f":{hole.port}/"),
+        DATABASE_URL=hole.url,
         SHARED_CACHE_DIR=cache_dir,
         CONN_MAX_AGE="0",
         # Every stored page is out of date a second after it is made, so each later request

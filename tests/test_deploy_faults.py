@@ -70,8 +70,8 @@ def test_under_load_stopping_a_web_server_the_worker_redis_and_the_database_cost
     try:
         assert [d[1:] for d in done] == [f[1:] for f in faults], done
         proxy = stack.json_lines("proxy")
-        assert "Non-2xx or 3xx responses" not in output, slow_requests(stack, output, done, proxy)
-        assert "Socket errors" not in output, slow_requests(stack, output, done, proxy)
+        assert "Non-2xx or 3xx responses" not in output, what_happened(stack, output, done, proxy)
+        assert "Socket errors" not in output, what_happened(stack, output, done, proxy)
         pages = [line for line in proxy if "?n=" in line["path"]]
         assert len({line["path"] for line in pages}) == len(pages)  # each fresh, as meant
         # Pages kept coming after each fault began, not only before the first.
@@ -79,13 +79,13 @@ def test_under_load_stopping_a_web_server_the_worker_redis_and_the_database_cost
                   if line["status"] == HTTPStatus.OK]  # fmt: skip
         for begun, action, service in done:
             assert any(at >= begun for at in served), (action, service, output)
-        print(slow_requests(stack, output, done, proxy))
+        print(what_happened(stack, output, done, proxy))
     finally:
         stack.compose("start", "web-1", "worker")
         stack.wait_healthy(*SERVICES)
 
 
-def slow_requests(stack, output, done, proxy):
+def what_happened(stack, output, done, proxy):
     """What a failure needs to be read: wrk's summary, when each fault began, each page over 2 s
     or answered with an error as nginx and the web server that answered it logged it, nginx's
     errors (a name it could not look up, a server it could not reach), and the web servers'

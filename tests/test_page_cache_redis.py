@@ -160,9 +160,8 @@ def test_a_silent_network_shows_the_old_version_no_longer_than_the_heartbeat(
 ):
     """Packets lost without the connection closing: the copy is trusted only while Redis was
     heard from recently, then Redis counts as unreachable (pages rendered uncached)."""
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
-    with Relay(port) as relay:
-        here = machine(f"redis://127.0.0.1:{relay.port}/0", heartbeat=0.4)
+    with Relay.in_front_of(redis_url) as relay:
+        here = machine(relay.url, heartbeat=0.4)
         there = machine(redis_url)
         there.write_state(first := state())
         in_step(here)
